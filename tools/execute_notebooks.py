@@ -1,0 +1,101 @@
+"""Execute chapter notebooks in place, top to bottom in a fresh kernel, and tidy them.
+
+    python tools/execute_notebooks.py                      # every chapter
+    python tools/execute_notebooks.py chapters/01_*.ipynb  # some chapters
+
+Each notebook runs in its own kernel with the working directory ``chapters/``.
+Afterwards the metadata is normalised so that re-running gives a clean diff:
+no execution timestamps, fixed kernelspec, execution counts 1..n.  The run
+fails if a stored output contains TensorFlow C++ log lines or memory addresses.
+The wall time of each notebook is printed (the target is < 60 s on a 2-core CPU).
+"""
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from cnnbook.env import QUIET_ENV  # noqa: E402
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+NOISE = re.compile(
+    r"absl::InitializeLog|cudart_stub|oneDNN custom operations|cpu_feature_guard|"
+    r"Could not find cuda drivers|\b0x[0-9a-f]{8,}\b|^[IWE]\d{4} \d\d:\d\d:\d\d",
+    re.MULTILINE,
+)
+
+
+def output_texts(cell):
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            yield out.text
+        elif out.output_type in ("execute_result", "display_data"):
+            for mime, data in out.data.items():
+                if mime.startswith("text/"):
+                    yield data if isinstance(data, str) else "".join(data)
+        elif out.output_type == "error":
+            yield "\n".join(out.traceback)
+
+
+def normalise(nb):
+    """Stable metadata: what a reviewer should see in a diff is code and outputs."""
+    nb.metadata = nbformat.NotebookNode(
+        kernelspec=KERNELSPEC,
+        language_info={"name": "python", "pygments_lexer": "ipython3"},
+    )
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count
+            for out in cell.outputs:
+                if "execution_count" in out:
+                    out.execution_count = count
+                out.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def execute(path, timeout=600):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    normalise(nb)
+    noisy = [i for i, c in enumerate(nb.cells) if any(NOISE.search(t) for t in output_texts(c))]
+    nbformat.write(nb, path)
+    return seconds, noisy
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    args = parser.parse_args()
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    failed = False
+    for path in paths:
+        seconds, noisy = execute(path)
+        flag = "" if seconds < 60 else "  (over the 60 s target)"
+        print(f"{path.relative_to(ROOT)}: {seconds:5.1f} s{flag}")
+        if noisy:
+            failed = True
+            print(f"  log noise or memory addresses in cells {noisy}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
