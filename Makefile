@@ -3,6 +3,7 @@
 #   make test     run every test (unit tests, nbval over all chapters, build + browser checks)
 #   make execute  re-run every notebook in place (NB="chapters/02_*.ipynb" for some)
 #   make sync     regenerate the package modules saved from chapters (# @save cells)
+#   make figures  regenerate images/ from tools/figures/*.py
 #   make bench    benchmarks (a script that prints ratios, not a test)
 #   make clean    remove build outputs; make distclean also removes .venv
 SHELL := /bin/bash
@@ -13,7 +14,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: venv book test execute sync bench clean distclean
+.PHONY: venv book test execute sync figures bench clean distclean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +38,9 @@ execute: $(STAMP)
 
 sync: $(STAMP)
 	$(BIN)/python tools/sync_package.py
+
+figures: $(STAMP)
+	for f in tools/figures/*.py; do $(BIN)/python $$f || exit 1; done
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py

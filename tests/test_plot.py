@@ -24,7 +24,7 @@ def render(text):
 
 def test_cjk_font_is_found_and_used():
     assert plot.use_cjk_font() == "Noto Sans CJK SC"
-    path = font_manager.findfont(font_manager.FontProperties(family="sans-serif"))
+    path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
     assert "NotoSansCJK" in path
 
 
