@@ -1,5 +1,6 @@
 # 《卷积神经网络：TensorFlow/Keras 实战》
 #   make book     build the HTML book  -> _build/html/index.html
+#   make serve    build, then serve the book on http://127.0.0.1:8000/ (search needs a server)
 #   make test     run every test (unit tests, nbval over all chapters, build + browser checks)
 #   make execute  re-run every notebook in place (NB="chapters/02_*.ipynb" for some)
 #   make sync     regenerate the package modules saved from chapters (# @save cells)
@@ -14,7 +15,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: venv book test execute sync figures bench clean distclean
+.PHONY: venv book serve test execute sync figures bench clean distclean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,9 @@ venv: $(STAMP)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "书已构建：$(CURDIR)/_build/html/index.html"
+
+serve: book
+	$(BIN)/python tools/serve_book.py --open
 
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval tests chapters

@@ -95,3 +95,31 @@ def test_exercise_labels_are_unique_across_the_book():
             if cell.cell_type == "markdown":
                 labels += re.findall(r":::\{exercise\}\s*\n:label: (\S+)", cell.source)
     assert len(labels) == len(set(labels))
+
+
+def banned_spellings():
+    """The 不用 column of the glossary's 用词约定 table (minus words with other meanings)."""
+    ambiguous = {"周期"}  # also means "period" in general prose
+    text = (ROOT / "appendix" / "glossary.md").read_text(encoding="utf-8")
+    table = text.split("## 用词约定", 1)[1].split("##", 1)[0]
+    banned = {}
+    for row in table.splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("本书用", "---"):
+            for word in cells[1].split("、"):
+                if word and word not in ambiguous:
+                    banned[word] = cells[0]
+    return banned
+
+
+def test_one_spelling_per_term_across_the_book():
+    banned = banned_spellings()
+    assert {"汇聚", "步长", "特征映射"} <= set(banned)
+    sources = {p.name: "\n".join(c.source for c in nbformat.read(p, as_version=4).cells) for p in CHAPTERS}
+    sources["intro.md"] = (ROOT / "intro.md").read_text(encoding="utf-8")
+    for page in (ROOT / "appendix").glob("*.md"):
+        if page.name != "glossary.md":
+            sources[page.name] = page.read_text(encoding="utf-8")
+    found = [f"{name}: 用了“{word}”，本书用“{banned[word]}”"
+             for name, text in sources.items() for word in banned if word in text]
+    assert not found, "\n".join(found)
