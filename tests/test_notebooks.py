@@ -50,6 +50,14 @@ def test_executed_top_to_bottom_with_clean_metadata(nb):
             assert cell.source.strip(), "empty code cell"
 
 
+def test_stdout_is_stored_as_one_stream_per_cell(nb):
+    """make execute merges the kernel's stdout chunks, so re-running gives a clean diff."""
+    for i, cell in enumerate(code_cells(nb)):
+        assert execute_notebooks.merge_streams(list(cell.outputs)) == cell.outputs, (
+            f"code cell {i + 1}: run `python tools/execute_notebooks.py --normalise-only`"
+        )
+
+
 def test_no_log_noise_errors_or_addresses_in_outputs(nb):
     for i, cell in enumerate(code_cells(nb)):
         for text in execute_notebooks.output_texts(cell):

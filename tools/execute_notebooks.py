@@ -43,6 +43,18 @@ def output_texts(cell):
             yield "\n".join(out.traceback)
 
 
+def merge_streams(outputs):
+    """Join consecutive stream outputs of the same name: how the kernel chunks stdout is timing luck."""
+    merged = []
+    for out in outputs:
+        if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == out.name):
+            merged[-1] = nbformat.v4.new_output("stream", name=out.name, text=merged[-1].text + out.text)
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb):
     """Stable metadata: what a reviewer should see in a diff is code and outputs."""
     nb.metadata = nbformat.NotebookNode(
@@ -57,6 +69,7 @@ def normalise(nb):
         if cell.cell_type == "code":
             count += 1
             cell.execution_count = count
+            cell.outputs = merge_streams(cell.outputs)
             for out in cell.outputs:
                 if "execution_count" in out:
                     out.execution_count = count
@@ -81,12 +94,17 @@ def execute(path, timeout=600):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--normalise-only", action="store_true", help="tidy stored notebooks without running them")
     args = parser.parse_args()
     for key, value in QUIET_ENV.items():
         os.environ.setdefault(key, value)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "chapters").glob("*.ipynb"))
     failed = False
+    if args.normalise_only:
+        for path in paths:
+            nbformat.write(normalise(nbformat.read(path, as_version=4)), path)
+        return 0
     for path in paths:
         seconds, noisy = execute(path)
         flag = "" if seconds < 60 else "  (over the 60 s target)"
