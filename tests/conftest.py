@@ -51,6 +51,12 @@ def chapter_docnames():
     return [n for n in toc_docnames() if n.startswith("chapters/")]
 
 
+@pytest.fixture(name="chapter_docnames", scope="session")
+def chapter_docnames_fixture():
+    """The chapter pages listed in _toc.yml (no build needed)."""
+    return chapter_docnames()
+
+
 @dataclass
 class BookBuild:
     returncode: int

@@ -1,5 +1,6 @@
 """The built HTML book: zero warnings, offline maths, Chinese search, glossary,
 bibliography, exercises with hidden solutions, download buttons, clean outputs.
+(Stored notebook outputs are checked in tests/test_notebooks.py.)
 
 The build is the session fixture of tests/conftest.py (one build per test run);
 `html_dir` fails with the build log if the build printed any warning.
@@ -29,7 +30,6 @@ TF_LOG_ANYWHERE = re.compile(
     r"^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ \S+\.(cc|h):\d+\]",
     re.M,
 )
-MISSING_GLYPH = re.compile(r"Glyph \d+ .*? missing from|missing from (current )?font", re.I)
 
 # Words a reader types into the search box, and a page that must come up.
 SEARCHES = [
@@ -252,32 +252,3 @@ def test_no_tensorflow_log_text(html_dir, toc_page):
         assert not match, f"{toc_page}: TensorFlow log text in an output: ...{text[max(0, match.start() - 80):match.end() + 80]}..."
     match = TF_LOG_ANYWHERE.search(doc.get_text("\n"))
     assert not match, f"{toc_page}: TensorFlow log line: {match.group(0)}"
-
-
-# --- stored notebook outputs (no build needed) -------------------------------------------------
-
-
-def notebook_output_texts(path):
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    for i, cell in enumerate(nb.get("cells", [])):
-        for out in cell.get("outputs", []):
-            parts = [out.get("text", ""), out.get("evalue", ""), "\n".join(out.get("traceback", []))]
-            for mime, value in out.get("data", {}).items():
-                if mime.startswith("text/"):
-                    parts.append(value)
-            yield i, "".join("".join(p) if isinstance(p, list) else p for p in parts)
-
-
-def stored_notebooks():
-    return sorted((ROOT / "chapters").glob("*.ipynb"))
-
-
-@pytest.mark.parametrize("notebook", stored_notebooks(), ids=lambda p: p.stem)
-def test_no_missing_glyph_warnings_in_stored_outputs(notebook):
-    """A CJK label drawn without a CJK font makes matplotlib warn 'Glyph … missing from font(s) …'."""
-    for cell, text in notebook_output_texts(notebook):
-        match = MISSING_GLYPH.search(text)
-        assert not match, (
-            f"{notebook.name}, cell {cell}: {match.group(0)!r} — call "
-            "`from cnnbook.plot import use_cjk_font; use_cjk_font()` before plotting"
-        )

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -19,17 +18,12 @@ execute_notebooks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(execute_notebooks)
 
 
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    return [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
-
-
 def code_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def test_every_chapter_is_in_the_toc_and_every_toc_chapter_exists():
-    listed = {f for f in toc_files() if f.startswith("chapters/")}
+def test_every_chapter_is_in_the_toc_and_every_toc_chapter_exists(chapter_docnames):
+    listed = set(chapter_docnames)
     on_disk = {f"chapters/{p.stem}" for p in CHAPTERS}
     assert on_disk == listed
 
@@ -66,6 +60,17 @@ def test_no_log_noise_errors_or_addresses_in_outputs(nb):
             assert out.output_type != "error", f"code cell {i + 1} stored an error"
             assert not (out.output_type == "stream" and out.name == "stderr"), (
                 f"code cell {i + 1} wrote to stderr: {out.text[:200]}"
+            )
+
+
+def test_no_missing_glyph_warnings_in_outputs(nb):
+    """A CJK label drawn without a CJK font makes matplotlib warn 'Glyph … missing from font(s) …'."""
+    for i, cell in enumerate(code_cells(nb)):
+        for text in execute_notebooks.output_texts(cell):
+            match = execute_notebooks.MISSING_GLYPH.search(text)
+            assert not match, (
+                f"code cell {i + 1}: {match.group(0)!r} — call "
+                "`from cnnbook.plot import use_cjk_font; use_cjk_font()` before plotting"
             )
 
 

@@ -29,6 +29,8 @@ NOISE = re.compile(
     r"Could not find cuda drivers|\b0x[0-9a-f]{8,}\b|^[IWE]\d{4} \d\d:\d\d:\d\d",
     re.MULTILINE,
 )
+# matplotlib's warning when a label is drawn without a font that has the glyph (tofu boxes)
+MISSING_GLYPH = re.compile(r"Glyph \d+ .*? missing from|missing from (current )?font", re.I)
 
 
 def output_texts(cell):
@@ -86,7 +88,8 @@ def execute(path, timeout=600):
     client.execute()
     seconds = time.perf_counter() - start
     normalise(nb)
-    noisy = [i for i, c in enumerate(nb.cells) if any(NOISE.search(t) for t in output_texts(c))]
+    noisy = [i for i, c in enumerate(nb.cells)
+             if any(NOISE.search(t) or MISSING_GLYPH.search(t) for t in output_texts(c))]
     nbformat.write(nb, path)
     return seconds, noisy
 
