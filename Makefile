@@ -5,6 +5,7 @@
 #   make execute  re-run every notebook in place (NB="chapters/02_*.ipynb" for some)
 #   make sync     regenerate the package modules saved from chapters (# @save cells)
 #   make figures  regenerate images/ from tools/figures/*.py
+#   make zoo      train the model zoo (data/zoo/; MODELS="resnet vgg" for some; hours on a CPU)
 #   make bench    benchmarks (a script that prints ratios, not a test)
 #   make clean    remove build outputs; make distclean also removes .venv
 SHELL := /bin/bash
@@ -15,7 +16,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: venv book serve test execute sync figures bench clean distclean
+.PHONY: venv book serve test execute sync figures zoo bench clean distclean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ sync: $(STAMP)
 
 figures: $(STAMP)
 	for f in tools/figures/*.py; do $(BIN)/python $$f || exit 1; done
+
+zoo: $(STAMP)
+	$(BIN)/python tools/zoo.py $(MODELS)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py

@@ -146,7 +146,8 @@ def googlenet(input_shape=(224, 224, 3), num_classes=1000, stages=GOOGLENET_STAG
     with 3x3/2 max pools between them, global average pooling and one dense layer.
 
     stem="imagenet": 7x7/2 conv, pool, 1x1 conv, 3x3 conv, pool (224 -> 28);
-    stem="small": one 3x3 conv with stem_filters[0] channels (for 28x28 inputs).
+    stem="small": a 3x3 conv with stem_filters[0] channels and a 3x3/2 max pool
+    (for 28x28 inputs: 28 -> 14).
     """
     input_shape = _check_shape(input_shape)
     check_str("stem", stem)
@@ -161,6 +162,7 @@ def googlenet(input_shape=(224, 224, 3), num_classes=1000, stages=GOOGLENET_STAG
         x = layers.MaxPooling2D(3, strides=2, padding="same", name="stem_pool2")(x)
     else:
         x = conv_bn_relu(inputs, stem_filters[0], 3, "stem1", batch_norm=batch_norm)
+        x = layers.MaxPooling2D(3, strides=2, padding="same", name="stem_pool1")(x)
     for s, stage in enumerate(stages):
         if s > 0:
             x = layers.MaxPooling2D(3, strides=2, padding="same", name=f"pool{s + 2}")(x)
