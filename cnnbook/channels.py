@@ -5,54 +5,62 @@ chapters/04_channels.ipynb.
 Do not edit here: edit the chapter, then run ``make sync``.
 """
 
-import numbers
-
-from cnnbook.conv import corr2d
+from cnnbook.checks import check_bool, check_int
+from cnnbook.conv import as_tensor, corr2d
 from cnnbook.env import quiet_tensorflow
 
-tf = quiet_tensorflow()  # 安静地导入 TensorFlow
+# 安静地导入 TensorFlow
+tf = quiet_tensorflow()
 
 
 def corr2d_multi_in(X, K):
-    """多输入通道的二维互相关：X 形状 (H, W, ci)，K 形状 (kh, kw, ci)，返回 (H-kh+1, W-kw+1)。"""
-    X = tf.convert_to_tensor(X, dtype=tf.float32)
-    K = tf.convert_to_tensor(K, dtype=tf.float32)
-    if X.shape.rank != 3 or K.shape.rank != 3:
-        raise ValueError(f"X 应为 (H, W, ci)、K 应为 (kh, kw, ci) 的三维张量，"
-                         f"收到 X 形状 {tuple(X.shape)}、K 形状 {tuple(K.shape)}")
-    if X.shape[-1] != K.shape[-1] or X.shape[-1] == 0:
-        raise ValueError(f"X 与 K 的输入通道数应相同且至少为 1，"
-                         f"收到 X 有 {X.shape[-1]} 个、K 有 {K.shape[-1]} 个")
+    """多输入通道的二维互相关：X (H, W, ci)，K (kh, kw, ci)。
+
+    返回 (H-kh+1, W-kw+1) 的 float32 张量。
+    """
+    X, K = as_tensor(X, "X", ndim=3), as_tensor(K, "K", ndim=3)
+    if K.shape[2] != X.shape[2]:
+        raise ValueError(f"K 的输入通道数应与 X 相同（{X.shape[2]} 个），"
+                         f"收到 {K.shape[2]} 个")
     # 每个通道单独做二维互相关，再逐元素相加
-    return tf.add_n([corr2d(X[:, :, c], K[:, :, c]) for c in range(X.shape[-1])])
+    return tf.add_n([corr2d(X[:, :, c], K[:, :, c])
+                     for c in range(X.shape[2])])
 
 
 def corr2d_multi_in_out(X, K):
-    """多输入多输出通道的二维互相关：X (H, W, ci)，K (kh, kw, ci, co)，返回 (H-kh+1, W-kw+1, co)。"""
-    K = tf.convert_to_tensor(K, dtype=tf.float32)
-    if K.shape.rank != 4 or K.shape[-1] == 0:
-        raise ValueError(f"K 应为 (kh, kw, ci, co) 的四维张量且 co 至少为 1，收到形状 {tuple(K.shape)}")
-    # 第 o 个输出通道 = X 与第 o 个卷积核 K[:, :, :, o] 的多输入通道互相关；沿最后一维堆叠
-    return tf.stack([corr2d_multi_in(X, K[:, :, :, o]) for o in range(K.shape[-1])], axis=-1)
+    """多输入多输出通道的二维互相关：X (H, W, ci)，K (kh, kw, ci, co)。
+
+    返回 (H-kh+1, W-kw+1, co) 的 float32 张量。
+    """
+    X, K = as_tensor(X, "X", ndim=3), as_tensor(K, "K", ndim=4)
+    # 第 o 个输出通道 = X 与第 o 个卷积核 K[:, :, :, o] 的多输入通道互相关
+    outputs = [corr2d_multi_in(X, K[:, :, :, o]) for o in range(K.shape[3])]
+    # 沿最后一维（通道）堆叠
+    return tf.stack(outputs, axis=-1)
 
 
 def conv1x1_matmul(X, K):
-    """用一次矩阵乘法实现 1×1 卷积：X (H, W, ci)，K (1, 1, ci, co)，返回 (H, W, co)。"""
-    X = tf.convert_to_tensor(X, dtype=tf.float32)
-    K = tf.convert_to_tensor(K, dtype=tf.float32)
-    if X.shape.rank != 3 or K.shape.rank != 4 or tuple(K.shape[:2]) != (1, 1):
-        raise ValueError(f"X 应为 (H, W, ci)、K 应为 (1, 1, ci, co)，"
-                         f"收到 X 形状 {tuple(X.shape)}、K 形状 {tuple(K.shape)}")
+    """用一次矩阵乘法实现 1×1 卷积：X (H, W, ci)，K (1, 1, ci, co)。
+
+    返回 (H, W, co) 的 float32 张量。
+    """
+    X, K = as_tensor(X, "X", ndim=3), as_tensor(K, "K", ndim=4)
     h, w, ci = X.shape
-    if K.shape[2] != ci:
-        raise ValueError(f"X 与 K 的输入通道数应相同，收到 X 有 {ci} 个、K 有 {K.shape[2]} 个")
-    Y = tf.reshape(X, (h * w, ci)) @ tf.reshape(K, (ci, K.shape[3]))   # (HW, ci) @ (ci, co)
-    return tf.reshape(Y, (h, w, K.shape[3]))
+    kh, kw, k_ci, co = K.shape
+    if (kh, kw) != (1, 1):
+        raise ValueError(f"K 应为 1×1 卷积核，形状 (1, 1, ci, co)，"
+                         f"收到 {tuple(K.shape)}")
+    if k_ci != ci:
+        raise ValueError(f"K 的输入通道数应与 X 相同（{ci} 个），"
+                         f"收到 {k_ci} 个")
+    # (HW, ci) @ (ci, co)
+    Y = tf.reshape(X, (h * w, ci)) @ tf.reshape(K, (ci, co))
+    return tf.reshape(Y, (h, w, co))
 
 
 def conv2d_params(kh, kw, ci, co, use_bias=True):
-    """Conv2D 层的参数量：卷积核 kh*kw*ci*co，加上偏置 co（use_bias=False 时不加）。"""
-    for name, value in (("kh", kh), ("kw", kw), ("ci", ci), ("co", co)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} 应为正整数，收到 {value!r}")
+    """Conv2D 层的参数量 kh*kw*ci*co + co（use_bias=False 时没有偏置 co）。"""
+    kh, kw = check_int("kh", kh, min=1), check_int("kw", kw, min=1)
+    ci, co = check_int("ci", ci, min=1), check_int("co", co, min=1)
+    use_bias = check_bool("use_bias", use_bias)
     return kh * kw * ci * co + (co if use_bias else 0)

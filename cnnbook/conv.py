@@ -5,103 +5,113 @@ chapters/02_image_convolution.ipynb, chapters/03_padding_stride.ipynb.
 Do not edit here: edit the chapter, then run ``make sync``.
 """
 
-import numbers
-
+from cnnbook.checks import check_array, check_int, check_int_pair
+from cnnbook.checks import check_int_seq, check_str
 from cnnbook.env import quiet_tensorflow
 
-tf = quiet_tensorflow()  # 安静地导入 TensorFlow
+# 安静地导入 TensorFlow
+tf = quiet_tensorflow()
 
 
-def _as_matrix(x, name):
-    """把 x 转成二维 float32 张量；不是二维时抛出 ValueError。"""
-    t = tf.cast(tf.convert_to_tensor(x), tf.float32)
-    if t.shape.rank != 2:
-        raise ValueError(f"{name} 应是二维张量（高, 宽），收到形状 {tuple(t.shape)}")
-    if t.shape[0] == 0 or t.shape[1] == 0:
-        raise ValueError(f"{name} 的高和宽都应至少为 1，收到形状 {tuple(t.shape)}")
-    return t
+def as_tensor(x, name, ndim=2):
+    """检查 x，转成 ndim 维 float32 张量；TensorFlow 张量与变量保持可求导。"""
+    name = check_str("name", name)
+    ndim = check_int("ndim", ndim, min=1)
+    if not tf.is_tensor(x):
+        # 列表、NumPy 数组：类型、维数、空轴、float32 溢出都由 check_array 检查
+        return tf.constant(check_array(name, x, ndim=ndim, dtype="float32"))
+    t = tf.convert_to_tensor(x)
+    if not (t.dtype.is_floating or t.dtype.is_integer or t.dtype.is_bool):
+        raise TypeError(
+            f"{name} 应为实数张量，收到元素类型为 {t.dtype.name} 的张量")
+    if tf.executing_eagerly():
+        # 检查张量的值（bfloat16 先转成 NumPy 认得的 float32）；
+        # 参与计算的仍是张量本身，梯度不受影响
+        values = tf.cast(t, tf.float32) if t.dtype == tf.bfloat16 else t
+        check_array(name, values.numpy(), ndim=ndim, dtype="float32")
+    elif t.shape.rank != ndim:
+        raise ValueError(f"{name} 应为 {ndim} 维张量，收到形状 {t.shape}")
+    return tf.cast(t, tf.float32)
 
 
 def corr2d(X, K):
-    """二维互相关：Y[i, j] = sum_{a, b} K[a, b] * X[i + a, j + b]，返回 float32 张量。"""
-    X, K = _as_matrix(X, "X"), _as_matrix(K, "K")
+    """二维互相关 Y[i, j] = sum_{a,b} K[a, b] * X[i+a, j+b]（float32 张量）。"""
+    X, K = as_tensor(X, "X"), as_tensor(K, "K")
     (h, w), (kh, kw) = X.shape, K.shape
     if kh > h or kw > w:
-        raise ValueError(f"卷积核 K 的形状 {(kh, kw)} 不能大于输入 X 的形状 {(h, w)}")
-    oh, ow = h - kh + 1, w - kw + 1  # 输出形状 (h-kh+1, w-kw+1)
+        raise ValueError(
+            f"卷积核 K 的形状 {(kh, kw)} 不能大于输入 X 的形状 {(h, w)}")
+    # 输出形状 (h-kh+1, w-kw+1)
+    oh, ow = h - kh + 1, w - kw + 1
     Y = tf.zeros((oh, ow))
-    for a in range(kh):  # 只循环 kh*kw 次：每次把 X 的一个平移切片乘上 K[a, b] 累加
+    # 只循环 kh*kw 次：每次把 X 的一个平移切片乘上 K[a, b] 累加
+    for a in range(kh):
         for b in range(kw):
             Y += K[a, b] * X[a:a + oh, b:b + ow]
     return Y
 
 
-def _check_int(name, value, minimum):
-    """value 必须是不小于 minimum 的整数，否则抛出 ValueError。"""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} 应是整数，收到 {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} 应不小于 {minimum}，收到 {value}")
-    return int(value)
-
-
 def receptive_field(kernel_sizes, strides=None):
     """一叠卷积层的感受野边长：1 + sum_l (k_l - 1) * prod_{m<l} s_m。"""
-    kernel_sizes = list(kernel_sizes)
-    strides = [1] * len(kernel_sizes) if strides is None else list(strides)
+    kernel_sizes = check_int_seq("kernel_sizes", kernel_sizes, min=1)
+    if strides is None:
+        strides = [1] * len(kernel_sizes)
+    strides = check_int_seq("strides", strides, min=1)
     if len(strides) != len(kernel_sizes):
-        raise ValueError(f"strides 应与 kernel_sizes 一样长（{len(kernel_sizes)} 层），收到 {len(strides)} 个")
-    size, jump = 1, 1  # jump：相邻两个输出元素在输入上相隔多少像素
+        raise ValueError(f"strides 应与 kernel_sizes 一样长"
+                         f"（{len(kernel_sizes)} 个），收到 {len(strides)} 个")
+    # jump：相邻两个输出元素在输入上相隔多少像素
+    size, jump = 1, 1
     for k, s in zip(kernel_sizes, strides):
-        size += (_check_int("卷积核边长", k, 1) - 1) * jump
-        jump *= _check_int("步幅", s, 1)
+        size += (k - 1) * jump
+        jump *= s
     return size
 
 
 def conv_output_size(n, k, p=0, s=1):
-    """输出边长 floor((n - k + p + s) / s)；p 是这一维两侧填充的总行（列）数。"""
-    n, k = _check_int("输入边长 n", n, 1), _check_int("卷积核边长 k", k, 1)
-    p, s = _check_int("填充总数 p", p, 0), _check_int("步幅 s", s, 1)
+    """输出边长 floor((n - k + p + s) / s)；p 是这一维两侧填充的总数。"""
+    n, k = check_int("n", n, min=1), check_int("k", k, min=1)
+    p, s = check_int("p", p, min=0), check_int("s", s, min=1)
     if k > n + p:
-        raise ValueError(f"卷积核边长 k={k} 不能大于填充后的输入边长 n+p={n + p}")
+        raise ValueError(
+            f"卷积核边长 k={k} 不能大于填充后的输入边长 n+p={n + p}")
     return (n - k + p + s) // s
 
 
-def _pair(value, name):
-    """把 int 或 (int, int) 变成 (int, int)。"""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return (int(value), int(value))
-    value = tuple(value)
-    if len(value) != 2:
-        raise ValueError(f"{name} 应是整数或两个元素的元组，收到 {value!r}")
-    return value
+def padding_pairs(padding):
+    """ZeroPadding2D 式的 padding：p、(ph, pw) 或 ((上, 下), (左, 右))。
 
-
-def _padding_pairs(padding):
-    """ZeroPadding2D 式的 padding -> ((上, 下), (左, 右))。"""
-    rows, cols = _pair(padding, "padding")
-    pairs = tuple(_pair(p, "padding") for p in (rows, cols))
-    for p in pairs[0] + pairs[1]:
-        _check_int("填充", p, 0)
-    return pairs
+    返回 ((上, 下), (左, 右))。
+    """
+    nested = (isinstance(padding, (tuple, list)) and len(padding) == 2
+              and all(isinstance(p, (tuple, list)) for p in padding))
+    if nested:
+        return tuple(check_int_pair(f"padding[{i}]", p, min=0)
+                     for i, p in enumerate(padding))
+    ph, pw = check_int_pair("padding", padding, min=0)
+    return (ph, ph), (pw, pw)
 
 
 def corr2d_strided(X, K, padding=0, stride=1):
     """带填充和步幅的二维互相关：先在四周补 0，再每隔 stride 取一个窗口。
 
-    padding 的写法与 keras.layers.ZeroPadding2D 相同：p、(ph, pw) 或 ((上, 下), (左, 右))；
-    stride 为 s 或 (sh, sw)。
+    padding 的写法与 keras.layers.ZeroPadding2D 相同；stride 为 s 或 (sh, sw)。
     """
-    (top, bottom), (left, right) = _padding_pairs(padding)
-    sh, sw = (_check_int("步幅", s, 1) for s in _pair(stride, "stride"))
-    X = _as_matrix(X, "X")
+    (top, bottom), (left, right) = padding_pairs(padding)
+    sh, sw = check_int_pair("stride", stride, min=1)
+    X, K = as_tensor(X, "X"), as_tensor(K, "K")
     X = tf.pad(X, [[top, bottom], [left, right]])
+    if K.shape[0] > X.shape[0] or K.shape[1] > X.shape[1]:
+        raise ValueError(f"卷积核 K 的形状 {tuple(K.shape)} "
+                         f"不能大于填充后的输入形状 {tuple(X.shape)}")
     return corr2d(X, K)[::sh, ::sw]
 
 
 def same_padding(n, k, s=1):
-    """Keras/TensorFlow 的 padding="same"：返回这一维的 (前, 后) 填充数，多出的一个补在后面。"""
-    n, k, s = _check_int("输入边长 n", n, 1), _check_int("卷积核边长 k", k, 1), _check_int("步幅 s", s, 1)
-    out = -(-n // s)  # ceil(n / s)
+    """padding="same" 在这一维的 (前, 后) 填充数：多出的一个补在后面。"""
+    n, k = check_int("n", n, min=1), check_int("k", k, min=1)
+    s = check_int("s", s, min=1)
+    # 输出边长 ceil(n / s)
+    out = -(-n // s)
     total = max((out - 1) * s + k - n, 0)
     return total // 2, total - total // 2

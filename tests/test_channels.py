@@ -100,11 +100,11 @@ def test_conv2d_params_matches_keras(kh, kw, ci, co, use_bias):
 @pytest.mark.parametrize(
     "X_shape,K_shape,match",
     [
-        ((4, 4, 3), (2, 2, 2), "输入通道数应相同"),      # channel mismatch
-        ((4, 4, 0), (2, 2, 0), "输入通道数应相同"),      # no channels at all
-        ((4, 4), (2, 2), "三维张量"),                    # wrong ndim
-        ((4, 4, 3), (2, 2, 3, 1), "三维张量"),
-        ((2, 2, 1), (3, 1, 1), "不能大于"),              # kernel larger than input (from corr2d)
+        ((4, 4, 3), (2, 2, 2), "输入通道数应与 X 相同"),  # channel mismatch
+        ((4, 4, 0), (2, 2, 0), "至少有 1 个元素"),        # no channels at all
+        ((4, 4), (2, 2), "X 应为 3 维"),                  # wrong ndim
+        ((4, 4, 3), (2, 2, 3, 1), "K 应为 3 维"),
+        ((2, 2, 1), (3, 1, 1), "不能大于"),               # kernel larger than input (from corr2d)
     ],
 )
 def test_corr2d_multi_in_rejects_bad_input(X_shape, K_shape, match):
@@ -115,10 +115,10 @@ def test_corr2d_multi_in_rejects_bad_input(X_shape, K_shape, match):
 @pytest.mark.parametrize(
     "X_shape,K_shape,match",
     [
-        ((4, 4, 3), (2, 2, 3), "四维张量"),             # wrong ndim for K
-        ((4, 4, 3), (2, 2, 3, 0), "co 至少为 1"),
-        ((4, 4, 3), (2, 2, 2, 4), "输入通道数应相同"),   # channel mismatch
-        ((4, 4, 3), (5, 2, 3, 4), "不能大于"),           # kernel larger than input
+        ((4, 4, 3), (2, 2, 3), "K 应为 4 维"),            # wrong ndim for K
+        ((4, 4, 3), (2, 2, 3, 0), "至少有 1 个元素"),     # no output channel
+        ((4, 4, 3), (2, 2, 2, 4), "输入通道数应与 X 相同"),  # channel mismatch
+        ((4, 4, 3), (5, 2, 3, 4), "不能大于"),            # kernel larger than input
     ],
 )
 def test_corr2d_multi_in_out_rejects_bad_input(X_shape, K_shape, match):
@@ -130,8 +130,10 @@ def test_corr2d_multi_in_out_rejects_bad_input(X_shape, K_shape, match):
     "X_shape,K_shape,match",
     [
         ((4, 4, 3), (2, 2, 3, 1), r"\(1, 1, ci, co\)"),  # not 1x1
-        ((4, 4), (1, 1, 3, 1), r"\(1, 1, ci, co\)"),     # wrong ndim
-        ((4, 4, 3), (1, 1, 2, 1), "输入通道数应相同"),
+        ((4, 4), (1, 1, 3, 1), "X 应为 3 维"),             # wrong ndim
+        ((4, 4, 3), (1, 1, 2, 1), "输入通道数应与 X 相同"),
+        ((4, 4, 0), (1, 1, 0, 2), "至少有 1 个元素"),      # no input channel
+        ((4, 4, 3), (1, 1, 3, 0), "至少有 1 个元素"),      # no output channel
     ],
 )
 def test_conv1x1_matmul_rejects_bad_input(X_shape, K_shape, match):
@@ -139,7 +141,29 @@ def test_conv1x1_matmul_rejects_bad_input(X_shape, K_shape, match):
         conv1x1_matmul(np.zeros(X_shape), np.zeros(K_shape))
 
 
-@pytest.mark.parametrize("args", [(0, 3, 3, 8), (3, 3, -1, 8), (3, 3, 3, 2.5), (3, True, 3, 8), (3, 3, 3, "8")])
-def test_conv2d_params_rejects_bad_sizes(args):
-    with pytest.raises(ValueError, match="正整数"):
-        conv2d_params(*args)
+@pytest.mark.parametrize(
+    "args, kwargs, error, match",
+    [
+        ((0, 3, 3, 8), {}, ValueError, "kh"),
+        ((3, 3, -1, 8), {}, ValueError, "ci"),
+        ((3, 3, 3, 2.5), {}, TypeError, "co"),
+        ((3, True, 3, 8), {}, TypeError, "kw"),
+        ((3, 3, 3, "8"), {}, TypeError, "co"),
+        ((3, 3, 3, 8), {"use_bias": "False"}, TypeError, "use_bias"),
+        ((3, 3, 3, 8), {"use_bias": 0}, TypeError, "use_bias"),
+    ],
+)
+def test_conv2d_params_rejects_bad_sizes(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        conv2d_params(*args, **kwargs)
+
+
+def test_channel_helpers_reject_complex_and_huge_values():
+    X = np.ones((3, 3, 2))
+    K = np.ones((2, 2, 2))
+    with pytest.raises(TypeError, match="X"):
+        corr2d_multi_in(X + 1j, K)
+    with pytest.raises(ValueError, match="float32"):
+        corr2d_multi_in_out(X, np.full((2, 2, 2, 1), 1e39))
+    with pytest.raises(TypeError, match="K"):
+        conv1x1_matmul(X, "kernel")

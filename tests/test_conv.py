@@ -8,9 +8,11 @@ from cnnbook.env import quiet_tensorflow
 
 tf = quiet_tensorflow()
 from cnnbook.conv import (  # noqa: E402
+    as_tensor,
     conv_output_size,
     corr2d,
     corr2d_strided,
+    padding_pairs,
     receptive_field,
     same_padding,
 )
@@ -134,9 +136,9 @@ def test_receptive_field_by_gradient():
     [
         (np.ones((2, 3)), np.ones((3, 3)), "不能大于"),  # kernel taller than the input
         (np.ones((3, 2)), np.ones((1, 3)), "不能大于"),  # kernel wider than the input
-        (np.ones((2, 3, 4)), np.ones((2, 2)), "二维"),  # 3-D input
-        (np.ones((3, 3)), np.ones(2), "二维"),  # 1-D kernel
-        (np.ones((0, 3)), np.ones((1, 1)), "至少为 1"),  # empty input
+        (np.ones((2, 3, 4)), np.ones((2, 2)), "X 应为 2 维"),  # 3-D input
+        (np.ones((3, 3)), np.ones(2), "K 应为 2 维"),  # 1-D kernel
+        (np.ones((0, 3)), np.ones((1, 1)), "至少有 1 个元素"),  # empty input
     ],
 )
 def test_corr2d_rejects_bad_shapes(X, K, match):
@@ -145,31 +147,92 @@ def test_corr2d_rejects_bad_shapes(X, K, match):
 
 
 @pytest.mark.parametrize(
-    "args, match",
+    "args, error, match",
     [
-        ((8, 3, 0, 0), "步幅"),  # zero stride
-        ((8, 3, 0, -2), "步幅"),  # negative stride
-        ((8, 3, -1, 1), "填充"),  # negative padding
-        ((8, 0, 0, 1), "卷积核"),  # empty kernel
-        ((4, 7, 2, 1), "不能大于"),  # kernel larger than the padded input
-        ((8.0, 3, 0, 1), "整数"),  # not an integer
+        ((8, 3, 0, 0), ValueError, "s 应为不小于 1"),  # zero stride
+        ((8, 3, 0, -2), ValueError, "s 应为不小于 1"),  # negative stride
+        ((8, 3, -1, 1), ValueError, "p 应为不小于 0"),  # negative padding
+        ((8, 0, 0, 1), ValueError, "k 应为不小于 1"),  # empty kernel
+        ((4, 7, 2, 1), ValueError, "不能大于"),  # kernel larger than the padded input
+        ((8.0, 3, 0, 1), TypeError, "n 应为整数"),  # not an integer
+        ((8, 3, True, 1), TypeError, "p 应为整数"),  # bool is not an int
     ],
 )
-def test_conv_output_size_rejects_bad_arguments(args, match):
-    with pytest.raises(ValueError, match=match):
+def test_conv_output_size_rejects_bad_arguments(args, error, match):
+    with pytest.raises(error, match=match):
         conv_output_size(*args)
 
 
 def test_other_functions_reject_bad_arguments():
-    with pytest.raises(ValueError, match="步幅"):
+    with pytest.raises(ValueError, match="stride"):
         corr2d_strided(np.ones((4, 4)), np.ones((2, 2)), stride=0)
-    with pytest.raises(ValueError, match="填充"):
+    with pytest.raises(TypeError, match="stride"):
+        corr2d_strided(np.ones((4, 4)), np.ones((2, 2)), stride=1.0)
+    with pytest.raises(ValueError, match="padding"):
         corr2d_strided(np.ones((4, 4)), np.ones((2, 2)), padding=-1)
-    with pytest.raises(ValueError, match="不能大于"):
+    for bad in (1.5, True, None, "1"):
+        with pytest.raises(TypeError, match="padding"):
+            corr2d_strided(np.ones((4, 4)), np.ones((2, 2)), padding=bad)
+    with pytest.raises(ValueError, match="不能大于填充后"):
         corr2d_strided(np.ones((2, 2)), np.ones((5, 5)), padding=1)
     with pytest.raises(ValueError, match="一样长"):
         receptive_field([3, 3], [1])
-    with pytest.raises(ValueError, match="步幅"):
+    with pytest.raises(ValueError, match="strides"):
         receptive_field([3], [0])
-    with pytest.raises(ValueError, match="步幅"):
+    with pytest.raises(TypeError, match="kernel_sizes"):
+        receptive_field(3)
+    with pytest.raises(ValueError, match="s 应为"):
         same_padding(8, 3, 0)
+
+
+@SETTINGS
+@given(st.one_of(
+    st.integers(0, 4),
+    st.tuples(st.integers(0, 4), st.integers(0, 4)),
+    st.tuples(st.tuples(st.integers(0, 4), st.integers(0, 4)),
+              st.tuples(st.integers(0, 4), st.integers(0, 4)))))
+def test_padding_pairs_matches_keras_zero_padding(padding):
+    import keras
+
+    expected = keras.layers.ZeroPadding2D(padding).padding
+    assert padding_pairs(padding) == tuple(tuple(p) for p in expected)
+
+
+def test_as_tensor_keeps_gradients_of_variables_and_checks_tensors():
+    import keras
+
+    for var in (tf.Variable(tf.ones((2, 3))), keras.Variable(np.ones((2, 3), "float32"))):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(as_tensor(var, "K") * 2.0)
+        assert np.allclose(tape.gradient(y, var), 2.0)
+    out = as_tensor(tf.constant([[1, 0]], tf.int64), "X")
+    assert out.dtype == tf.float32 and out.shape == (1, 2)
+    assert as_tensor(np.array([[True]]), "X").dtype == tf.float32
+    # bfloat16 and float16 tensors are real numbers too
+    for dtype in (tf.bfloat16, tf.float16):
+        np.testing.assert_array_equal(corr2d(tf.ones((3, 3), dtype), K=np.ones((2, 2))).numpy(),
+                                      np.full((2, 2), 4.0))
+    with pytest.raises(TypeError, match="X 应为实数张量"):
+        as_tensor(tf.constant([["a"]]), "X")
+    with pytest.raises(TypeError, match="X 应为实数张量"):
+        as_tensor(tf.complex(tf.ones((2, 2)), tf.ones((2, 2))), "X")
+    with pytest.raises(ValueError, match="float32"):
+        as_tensor(tf.constant([[1e39]], tf.float64), "X")
+    with pytest.raises(ValueError, match="X 应为 3 维"):
+        as_tensor(tf.ones((2, 2)), "X", ndim=3)
+
+
+def test_as_tensor_in_a_traced_function_checks_the_rank():
+    # corr2d needs static shapes (its loops and slices use them)
+    @tf.function(input_signature=[tf.TensorSpec((2, 3), tf.float32)])
+    def f(x):
+        return corr2d(x, tf.ones((1, 1)))
+
+    np.testing.assert_array_equal(f(tf.ones((2, 3))).numpy(), np.ones((2, 3)))
+
+    @tf.function(input_signature=[tf.TensorSpec((None,), tf.float32)])
+    def g(x):
+        return as_tensor(x, "X")
+
+    with pytest.raises(ValueError, match="X 应为 2 维"):
+        g.get_concrete_function()
