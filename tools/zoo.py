@@ -105,6 +105,13 @@ def machine(threads):
             "keras": keras.__version__, "numpy": np.__version__}
 
 
+def _cpu_seconds():
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def LoadSampler():
     import keras
 
@@ -137,8 +144,10 @@ def train_one(spec, data, out_dir, threads, steps=None):
         x_train, y_train, train["epochs"] = x_train[:n], y_train[:n], 1
     print(f"== {spec['name']}: {model.count_params():,} 个参数，{train['epochs']} 轮", flush=True)
     load = LoadSampler()
+    cpu_start = _cpu_seconds()
     result = fit(model, x_train, y_train, verbose=True, prefix=f"{spec['name']} ", callbacks=[load],
                  **train)
+    cpu = _cpu_seconds() - cpu_start
     test_loss, test_acc = evaluate(model, x_test, y_test)
     path = out_dir / f"{spec['name']}.weights.h5"
     # A compiled model would also save the optimizer's state (Adam: two more
@@ -154,6 +163,9 @@ def train_one(spec, data, out_dir, threads, steps=None):
         "training": dict(train, data=f"Fashion-MNIST，{len(x_train):,} 张训练图像（Debian dataset-fashion-mnist）",
                          steps=result.steps),
         "seconds": round(result.seconds, 1),
+        # CPU time (user + system, all threads) of the training: unlike the wall
+        # time it hardly depends on what else the machine was doing.
+        "cpu_seconds": round(cpu, 1),
         "examples_per_second": round(result.examples_per_second, 1),
         "machine": machine(threads),
         # 1-minute load average, sampled after every epoch: above the thread
