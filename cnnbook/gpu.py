@@ -5,49 +5,73 @@ chapters/01_fc_to_conv.ipynb, chapters/08_gpu_scaling.ipynb.
 Do not edit here: edit the chapter, then run ``make sync``.
 """
 
+import os
+
 import tensorflow as tf
+
+GROWTH_ON = "已开启显存按需增长"
+GROWTH_ALREADY_ON = "显存按需增长早已开启，无需改动"
+GROWTH_TOO_LATE = "运行时已初始化，无法再修改：显存按需增长仍为关闭"
+GROWTH_VIRTUAL = "这块 GPU 已划分逻辑设备（设有显存上限），按需增长不起作用"
 
 
 def enable_memory_growth():
-    """为每一块可见的 GPU 开启显存按需增长；返回逐块说明做了什么（没有 GPU 时返回空列表）。
+    """为每块可见的 GPU 开启显存按需增长，返回逐块的说明（没有 GPU 时为空）。
 
-    必须在 GPU 初始化之前调用才生效；初始化之后再调用不会报错，只会报告当前的设置。
+    必须在运行时初始化（第一个运算或变量）之前调用才生效。TensorFlow 2.21 的
+    set_memory_growth 在新值与当前值相同时直接返回，只有在运行时已初始化、又要
+    改变设置时才抛出 RuntimeError；这里把每种情况如实写进报告，不抛出异常。
+    环境变量 TF_FORCE_GPU_ALLOW_GROWTH（"true" 或 "false"）优先于这里的设置。
     """
+    forced = os.environ.get("TF_FORCE_GPU_ALLOW_GROWTH")
     report = []
     for gpu in tf.config.list_physical_devices("GPU"):
-        try:
-            tf.config.experimental.set_memory_growth(gpu, True)
-            report.append(f"{gpu.name}: 已开启显存按需增长")
-        except RuntimeError:
-            # GPU 已经初始化（例如某个运算已经用过它），设置不能再改了
-            growth = tf.config.experimental.get_memory_growth(gpu)
-            report.append(f"{gpu.name}: 已初始化，无法再修改；当前按需增长 = {growth}")
+        if tf.config.get_logical_device_configuration(gpu):
+            status = GROWTH_VIRTUAL
+        elif tf.config.experimental.get_memory_growth(gpu):
+            status = GROWTH_ALREADY_ON
+        else:
+            try:
+                tf.config.experimental.set_memory_growth(gpu, True)
+                status = GROWTH_ON
+            except RuntimeError:
+                status = GROWTH_TOO_LATE
+        if forced in ("true", "false"):
+            status += f"（但环境变量 TF_FORCE_GPU_ALLOW_GROWTH={forced} 优先）"
+        report.append(f"{gpu.name}: {status}")
     return report
 
 
-import json
 import math
-import sys
+
+from cnnbook.checks import check_choice, check_int, check_model
 
 
-def training_memory_estimate(model, batch_size, optimizer_slots=2, param_bytes=4, activation_bytes=4):
-    """估算训练一步必须常驻的字节数：参数、梯度、优化器状态、前向激活（不含框架、内核与驱动的开销）。
+def training_memory_estimate(model, batch_size, optimizer_slots=2,
+                             param_bytes=4, activation_bytes=4):
+    """估算训练一步必须常驻的字节数：参数、梯度、优化器状态、前向激活。
 
-    optimizer_slots 是每个可训练参数额外保存的优化器状态份数：SGD 为 0，带动量的 SGD 为 1，Adam 为 2。
-    激活按模型输入与每一层输出的元素个数计算（反向传播要用到它们）。返回各项字节数的字典。
+    不含框架、内核与驱动的开销。optimizer_slots 是每个可训练参数额外保存的
+    优化器状态份数：SGD 为 0，带动量的 SGD 为 1，Adam 为 2。激活按模型输入与
+    每一层输出的元素个数计算（反向传播要用到它们）。返回各项字节数的字典。
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size 应为正整数，收到 {batch_size!r}")
-    if isinstance(optimizer_slots, bool) or not isinstance(optimizer_slots, int) or optimizer_slots < 0:
-        raise ValueError(f"optimizer_slots 应为非负整数（SGD 0，动量 1，Adam 2），收到 {optimizer_slots!r}")
-    for name, value in (("param_bytes", param_bytes), ("activation_bytes", activation_bytes)):
-        if value not in (1, 2, 4, 8):
-            raise ValueError(f"{name} 应为每个元素的字节数 1、2、4 或 8，收到 {value!r}")
-    if not getattr(model, "built", False) or not getattr(model, "layers", None) or len(model.inputs) != 1:
-        raise ValueError("model 应为已确定输入形状、只有一个输入的 Keras 模型（例如以 keras.Input 开头的 Sequential）")
+    model = check_model("model", model)
+    if len(model.inputs) != 1 or not model.layers:
+        raise ValueError("model 应为只有一个输入、至少有一层的 Keras 模型，"
+                         f"收到 {len(model.inputs)} 个输入、"
+                         f"{len(model.layers)} 层")
+    batch_size = check_int("batch_size", batch_size, min=1)
+    optimizer_slots = check_int("optimizer_slots", optimizer_slots, min=0)
+    sizes = (1, 2, 4, 8)
+    param_bytes = check_choice(
+        "param_bytes", check_int("param_bytes", param_bytes), sizes)
+    activation_bytes = check_choice(
+        "activation_bytes", check_int("activation_bytes", activation_bytes),
+        sizes)
     n_all = sum(math.prod(v.shape) for v in model.weights)
     n_trainable = sum(math.prod(v.shape) for v in model.trainable_weights)
-    shapes = [model.inputs[0].shape] + [layer.output.shape for layer in model.layers]
+    shapes = [model.inputs[0].shape]
+    shapes += [layer.output.shape for layer in model.layers]
     per_example = sum(math.prod(shape[1:]) for shape in shapes)
     report = {
         "parameters": n_all * param_bytes,
@@ -59,6 +83,9 @@ def training_memory_estimate(model, batch_size, optimizer_slots=2, param_bytes=4
     return report
 
 
+import sys
+
+
 def host_memory():
     """本进程的常驻内存（RSS），返回 (当前, 进程启动以来的峰值)，单位字节。"""
     import psutil
@@ -66,22 +93,202 @@ def host_memory():
     current = psutil.Process().memory_info().rss
     try:
         import resource
-    except ImportError:  # Windows 没有 resource 模块
+    except ImportError:
+        # Windows 没有 resource 模块
         peak = psutil.Process().memory_info().peak_wset
     else:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        peak = peak if sys.platform == "darwin" else peak * 1024  # Linux 的单位是 KiB
+        # Linux 的单位是 KiB，macOS 是字节
+        peak = peak if sys.platform == "darwin" else peak * 1024
     return current, max(peak, current)
 
 
+from cnnbook.checks import check_int_seq, check_str
+
+
 def localhost_tf_config(ports, index, host="127.0.0.1"):
-    """TF_CONFIG 字典：len(ports) 个 worker 都在 host 上（各用一个端口），本进程是第 index 个 worker。"""
-    ports = list(ports)
-    if not ports or any(isinstance(p, bool) or not isinstance(p, int) or not 1 <= p <= 65535 for p in ports):
-        raise ValueError(f"ports 应为非空的端口号列表（1 到 65535 的整数），收到 {ports!r}")
+    """TF_CONFIG 字典：len(ports) 个 worker 都在 host 上，本进程是第 index 个。
+
+    端口是 1 到 65535 之间互不相同的整数，host 是非空字符串。
+    """
+    ports = check_int_seq("ports", ports, min=1, max=65535)
     if len(set(ports)) != len(ports):
         raise ValueError(f"ports 中的端口不能重复，收到 {ports!r}")
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(ports):
-        raise ValueError(f"index 应为 0 到 {len(ports) - 1} 的整数，收到 {index!r}")
+    index = check_int("index", index, min=0, max=len(ports) - 1)
+    host = check_str("host", host)
     return {"cluster": {"worker": [f"{host}:{p}" for p in ports]},
             "task": {"type": "worker", "index": index}}
+
+
+def train_worker(examples=2048, global_batch=64, seed=0):
+    """一个 worker：按 TF_CONFIG 加入集群，用自定义循环训练 LeNet 一轮。
+
+    每台机器运行同样的代码，只有 TF_CONFIG 不同。返回副本数、步数、首末两步
+    的损失和权重校验和（各参数绝对值之和；梯度真的汇总了，各 worker 就相同）。
+    """
+    examples = check_int("examples", examples, min=1, max=8000)
+    global_batch = check_int("global_batch", global_batch, min=1,
+                             max=examples)
+    seed = check_int("seed", seed, min=0, max=2**32 - 1)
+    import keras
+
+    from cnnbook.datasets import load_mnist
+    from cnnbook.env import set_seed
+    from cnnbook.models import lenet
+
+    # 读 TF_CONFIG，等其余 worker 连上
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    set_seed(seed)
+    (x, y), _ = load_mnist()
+    x = (x[:examples, ..., None] / 255.0).astype("float32")
+    y = y[:examples].astype("int32")
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(global_batch)
+    # 每个 worker 读同样的数组：按样本切分，各取一份
+    options = tf.data.Options()
+    policy = tf.data.experimental.AutoShardPolicy.DATA
+    options.experimental_distribute.auto_shard_policy = policy
+    dist_ds = strategy.experimental_distribute_dataset(
+        ds.with_options(options))
+    # 变量在每个 worker 的每个副本上各有一份镜像
+    with strategy.scope():
+        model = lenet("modern")
+        optimizer = keras.optimizers.Adam(1e-3)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True, reduction="none")
+
+    @tf.function
+    def train_step(xb, yb):
+        def replica_step(xb, yb):
+            with tf.GradientTape() as tape:
+                logits = model(xb, training=True)
+                loss = tf.nn.compute_average_loss(
+                    loss_fn(yb, logits), global_batch_size=global_batch)
+            grads = tape.gradient(loss, model.trainable_variables)
+            # 梯度的 all-reduce 在这里面完成
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            return loss
+
+        per_replica = strategy.run(replica_step, args=(xb, yb))
+        return strategy.reduce("SUM", per_replica, axis=None)
+
+    losses = [float(train_step(xb, yb)) for xb, yb in dist_ds]
+    checksum = sum(float(tf.reduce_sum(tf.abs(v)))
+                   for v in model.trainable_variables)
+    return {"replicas": strategy.num_replicas_in_sync, "steps": len(losses),
+            "first_loss": round(losses[0], 4),
+            "last_loss": round(losses[-1], 4),
+            "weights_checksum": round(checksum, 4)}
+
+
+import json
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from cnnbook.checks import check_float
+
+WORKER_CODE = (
+    "import json, sys\n"
+    "from cnnbook.env import quiet_tensorflow\n"
+    "quiet_tensorflow()\n"
+    "from cnnbook.gpu import train_worker\n"
+    "print(json.dumps(train_worker(int(sys.argv[1]), int(sys.argv[2]))))\n")
+
+
+def free_ports(n, host="127.0.0.1"):
+    """让操作系统在 host 上挑 n 个不同的空闲 TCP 端口。"""
+    n = check_int("n", n, min=1, max=64)
+    host = check_str("host", host)
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind((host, 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def _stop(procs, grace=3.0):
+    """结束仍在运行的子进程：先 SIGTERM，grace 秒后 SIGKILL，并回收。"""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run_workers(ports, examples=2048, global_batch=64, timeout=180.0,
+                host="127.0.0.1"):
+    """在 host 上启动 len(ports) 个 worker 子进程，返回各自的结果字典。
+
+    任何一个 worker 失败或超时，立即结束其余 worker，并抛出 RuntimeError
+    （超时为 TimeoutError），消息里有失败 worker 的地址和它的报错。
+    """
+    ports = check_int_seq("ports", ports, min=1, max=65535)
+    # 端口不重复、host 是字符串：与 localhost_tf_config 的检查相同
+    addresses = localhost_tf_config(ports, 0, host)["cluster"]["worker"]
+    examples = check_int("examples", examples, min=1, max=8000)
+    global_batch = check_int("global_batch", global_batch, min=1,
+                             max=examples)
+    timeout = check_float("timeout", timeout, min=0, min_open=True)
+    import cnnbook
+
+    # 子进程从包所在的目录导入 cnnbook（不依赖当前工作目录）
+    package_root = str(Path(cnnbook.__file__).resolve().parent.parent)
+    path = os.pathsep.join(
+        p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    procs, logs = [], []
+    try:
+        for index in range(len(ports)):
+            config = localhost_tf_config(ports, index, host)
+            env = dict(os.environ, TF_CONFIG=json.dumps(config),
+                       CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="3",
+                       PYTHONPATH=path)
+            out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+            logs.append((out, err))
+            cmd = [sys.executable, "-c", WORKER_CODE,
+                   str(examples), str(global_batch)]
+            procs.append(subprocess.Popen(cmd, env=env, stdout=out,
+                                          stderr=err))
+        deadline = time.monotonic() + timeout
+        while True:
+            codes = [proc.poll() for proc in procs]
+            failed = [i for i, c in enumerate(codes) if c not in (None, 0)]
+            if failed:
+                i = failed[0]
+                logs[i][1].seek(0)
+                tail = logs[i][1].read().decode(errors="replace")[-1500:]
+                raise RuntimeError(
+                    f"worker {i}（{addresses[i]}）失败，退出码 {codes[i]}；"
+                    f"已结束其余 worker。它的报错：\n{tail}")
+            if all(c == 0 for c in codes):
+                break
+            if time.monotonic() > deadline:
+                waiting = [a for a, c in zip(addresses, codes) if c is None]
+                raise TimeoutError(
+                    f"{timeout:g} 秒内没有结束，仍在运行的 worker："
+                    f"{', '.join(waiting)}；已全部结束")
+            time.sleep(0.1)
+        results = []
+        for index, (out, _) in enumerate(logs):
+            out.seek(0)
+            lines = out.read().decode(errors="replace").strip().splitlines()
+            if not lines:
+                raise RuntimeError(f"worker {index}（{addresses[index]}）"
+                                   "正常退出，却没有输出结果")
+            results.append({"worker": index, **json.loads(lines[-1])})
+        return results
+    finally:
+        _stop(procs)
+        for out, err in logs:
+            out.close()
+            err.close()
