@@ -118,7 +118,9 @@ def _read_npz(path, keys, fix):
     except DatasetError:
         raise
     except Exception as exc:  # zip/CRC/npy errors are cryptic: name the file and the fix
-        raise DatasetError(f"无法读取 {path}（{type(exc).__name__}: {exc}）。{fix}") from exc
+        raise DatasetError(
+            f"无法读取 {path}：文件已损坏、不完整或不是 .npz（{type(exc).__name__}: {exc}）。{fix}"
+        ) from exc
 
 
 def _check_arrays(path, arrays, shapes, fix, exact):
@@ -138,12 +140,25 @@ def _check_arrays(path, arrays, shapes, fix, exact):
             raise DatasetError(f"{path} 中 y_{split} 含有 0–9 以外的标签（最大 {int(y.max())}）。{fix}")
 
 
+def _fix_for(folder, repo_fix):
+    """Advice that fits where the bundled folder came from (see :func:`data_dir`)."""
+    if os.environ.get(DATA_ENV):
+        return (f"这个目录由环境变量 {DATA_ENV} 指定：把本书仓库 data/ 中的同名文件复制到 {folder}，"
+                f"或删除这个环境变量，改用随 cnnbook 包安装的数据。")
+    if Path(folder) == PACKAGE_DIR / "data":
+        return ("这份数据随 cnnbook 包安装：在本书仓库的根目录重新安装"
+                "（`pip install --force-reinstall --no-deps .`）。")
+    return repo_fix
+
+
 def _load_bundled(what, filename, sha, shapes, fix, path, verify):
     verify = check_bool("verify", verify)
     if path is None:
-        path = data_dir() / filename
+        folder = data_dir()
+        fix = _fix_for(folder, fix)
+        path = folder / filename
         if not path.is_file():
-            raise DatasetError(f"找不到内置 {what} 文件 {path}。{fix}")
+            raise DatasetError(f"找不到内置的 {what}文件 {path}。{fix}")
         custom = False
     else:
         path = check_path("path", path)
@@ -153,7 +168,7 @@ def _load_bundled(what, filename, sha, shapes, fix, path, verify):
         if actual != sha:
             if custom:
                 raise DatasetError(
-                    f"{path} 不是本书随附的 {what} 文件：sha256 为 {actual}，应为 {sha}。"
+                    f"{path} 不是本书随附的 {what}文件：sha256 为 {actual}，应为 {sha}。"
                     f"若这是你自己的数据，可用 verify=False 加载（仍会检查形状、类型和标签范围）。")
             raise DatasetError(f"{path} 已损坏或被修改：sha256 为 {actual}，应为 {sha}。{fix}")
     arrays = _read_npz(path, list(shapes), fix if not custom else "")
@@ -200,13 +215,19 @@ def _load_fashion_debian(path):
     arrays = {}
     for name, sha in FASHION_IDX_SHA256.items():
         file = folder / name
+        if not file.is_file() and path is not None:
+            raise DatasetError(
+                f"path 指向的目录 {folder} 中没有 {name}：它应含有 Fashion-MNIST 的四个原始 IDX 文件"
+                f"（{'、'.join(FASHION_IDX_SHA256)}）。")
         if not file.is_file():
             raise DatasetError(
                 f"找不到 {file}：请先安装 Debian 软件包 dataset-fashion-mnist"
                 f"（`sudo apt-get install dataset-fashion-mnist`），或改用 source=\"bundled\"。")
         blob = file.read_bytes()
         if hashlib.sha256(blob).hexdigest() != sha:
-            raise DatasetError(f"{file} 的 sha256 与 Fashion-MNIST 原始文件不符")
+            fix = ("请重新安装（`sudo apt-get install --reinstall dataset-fashion-mnist`）。"
+                   if path is None else "请换用原始文件。")
+            raise DatasetError(f"{file} 的 sha256 与 Fashion-MNIST 原始文件不符：它已损坏或被修改。{fix}")
         arrays[name] = parse_idx(gzip.decompress(blob), name)
     return ((arrays["train-images-idx3-ubyte.gz"], arrays["train-labels-idx1-ubyte.gz"]),
             (arrays["t10k-images-idx3-ubyte.gz"], arrays["t10k-labels-idx1-ubyte.gz"]))
