@@ -1,12 +1,18 @@
 # 《卷积神经网络：TensorFlow/Keras 实战》
 #   make book     build the HTML book  -> _build/html/index.html
 #   make serve    build, then serve the book on http://127.0.0.1:8000/ (search needs a server)
+#   make pdf      the whole book as a PDF with xelatex -> _build/latex/cnnbook.pdf (then
+#                 `make book` links it from every page's download menu)
+#   make archive  the download "下载全部笔记本" -> _build/cnnbook-notebooks.zip (make book
+#                 also writes it into the HTML)
+#   make favicon  redraw _static/favicon.ico
 #   make test     run every test (unit tests, nbval over all chapters, build + browser checks)
 #   make execute  re-run every notebook in place (NB="chapters/02_*.ipynb" for some)
 #   make sync     regenerate the package modules saved from chapters (# @save cells)
 #   make figures  regenerate images/ from tools/figures/*.py
 #   make zoo      train the model zoo (data/zoo/; MODELS="resnet vgg" for some; hours on a CPU)
 #   make bench    benchmarks (a script that prints ratios, not a test)
+#   make lab      open the chapters in JupyterLab with the book's kernel (NB=chapters/06_*.ipynb opens one)
 #   make clean    remove build outputs; make distclean also removes .venv
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -16,7 +22,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: venv book serve test execute sync figures zoo bench clean distclean
+.PHONY: venv book serve pdf archive favicon test execute sync figures zoo bench lab clean distclean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +36,15 @@ venv: $(STAMP)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "书已构建：$(CURDIR)/_build/html/index.html"
+
+pdf: $(STAMP)
+	$(BIN)/python tools/build_pdf.py
+
+archive: $(STAMP)
+	$(BIN)/python tools/make_archive.py
+
+favicon: $(STAMP)
+	$(BIN)/python tools/favicon.py
 
 serve: book
 	$(BIN)/python tools/serve_book.py --open
@@ -52,6 +67,16 @@ zoo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+# JupyterLab is not in requirements.txt (42 more packages, about 70 MB, that CI and
+# `make book` do not need): the first `make lab` installs it into .venv.  The kernel is
+# .venv's own "python3" (the name stored in every chapter); JUPYTER_PREFER_ENV_PATH
+# makes .venv's kernel folder win over a "python3" kernel in the user's home (as root, e.g.
+# in a container, JupyterLab refuses to start without --allow-root).
+LAB_REQUIREMENT := jupyterlab>=4,<5
+lab: $(STAMP)
+	test -x $(BIN)/jupyter-lab || $(BIN)/python -m pip install --quiet "$(LAB_REQUIREMENT)"
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter-lab $(if $(filter 0,$(shell id -u)),--allow-root) $(or $(NB),chapters)
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -7,6 +7,11 @@ warning.  ``toc_page`` parametrises a test over every page listed in ``_toc.yml`
 
 Set ``CNNBOOK_REUSE_BUILD=1`` to test an existing ``_build/html`` without rebuilding
 (handy while working on the tests themselves).
+
+The PDF (``tools/build_pdf.py`` -> ``_build/latex/cnnbook.pdf``) is built first, once,
+by the ``pdf_build`` fixture, so that the HTML build links it from every page's
+download menu; without TeX (and no apt-get to install it) the PDF tests skip loudly.
+``CNNBOOK_SKIP_PDF=1`` skips the PDF (and its tests) for quicker runs.
 """
 import os
 import re
@@ -77,13 +82,68 @@ class BookBuild:
         )
 
 
+def _load_tool(name):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"cnnbook_tool_{name}", ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class PdfBuild:
+    available: bool  # TeX, fonts and poppler are installed
+    returncode: int = 0
+    seconds: float = 0.0
+    reason: str = ""
+
+    @property
+    def ok(self):
+        return self.available and self.returncode == 0 and (BUILD_DIR / "latex" / "cnnbook.pdf").is_file()
+
+
+def _install_tex(build_pdf):
+    """apt-get the TeX packages when running as root (like the browser test's chromium)."""
+    import shutil
+
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        return False
+    command = "apt-get update && apt-get install -y --no-install-recommends " + " ".join(build_pdf.DEBIAN_PACKAGES)
+    sys.stderr.write(f"\nTeX for the PDF is missing: running `{command}` ...\n")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        subprocess.run(command, shell=True, env=env, capture_output=True, timeout=1800, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return not build_pdf.missing_packages()
+
+
+@pytest.fixture(scope="session")
+def pdf_build():
+    """Build the PDF once per session (before the HTML, which links to it)."""
+    import time
+
+    if os.environ.get("CNNBOOK_SKIP_PDF") == "1":  # quicker runs while working on the HTML
+        return PdfBuild(False, reason="CNNBOOK_SKIP_PDF=1")
+    build_pdf = _load_tool("build_pdf")
+    missing = build_pdf.missing_packages()
+    if missing and not _install_tex(build_pdf):
+        return PdfBuild(False, reason="missing Debian packages: " + " ".join(missing))
+    if os.environ.get("CNNBOOK_REUSE_BUILD") == "1" and (BUILD_DIR / "latex" / "cnnbook.pdf").is_file():
+        return PdfBuild(True)
+    start = time.perf_counter()
+    code, _, _ = build_pdf.build(ROOT)
+    return PdfBuild(True, returncode=code, seconds=time.perf_counter() - start)
+
+
 def _jupyter_book():
     exe = Path(sys.executable).with_name("jupyter-book")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "jupyter_book.cli.main"]
 
 
 @pytest.fixture(scope="session")
-def book_build():
+def book_build(pdf_build):
     """Build the book once (fresh environment, so every warning is re-emitted)."""
     import time
 

@@ -1,5 +1,9 @@
 """The built HTML book: zero warnings, offline maths, Chinese search, glossary,
-bibliography, exercises with hidden solutions, download buttons, clean outputs.
+bibliography, exercises with hidden solutions, download buttons, clean outputs;
+what a reader downloads (the archive of all notebooks on every page, the PDF in
+every download menu instead of the print dialog), the favicon, the repository
+link (only when repository.url is set, never a placeholder), a Chinese interface
+and Chinese alt text on every image.
 (Stored notebook outputs are checked in tests/test_notebooks.py.)
 
 The build is the session fixture of tests/conftest.py (one build per test run);
@@ -7,11 +11,13 @@ The build is the session fixture of tests/conftest.py (one build per test run);
 """
 import json
 import re
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +73,15 @@ def html_pages(html_dir):
 def search_index(html_dir):
     text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
     return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def toc_docnames():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_browser import toc_docnames as names
+
+    return names()
 
 
 def glossary_terms():
@@ -252,3 +267,115 @@ def test_no_tensorflow_log_text(html_dir, toc_page):
         assert not match, f"{toc_page}: TensorFlow log text in an output: ...{text[max(0, match.start() - 80):match.end() + 80]}..."
     match = TF_LOG_ANYWHERE.search(doc.get_text("\n"))
     assert not match, f"{toc_page}: TensorFlow log line: {match.group(0)}"
+
+
+# --- what a reader downloads: the PDF, the archive; the favicon; the repository -----------
+
+ARCHIVE = "cnnbook-notebooks.zip"
+PLACEHOLDER = re.compile(r"<[^<>\n]{0,20}(地址|address|URL|url)[^<>\n]{0,20}>")
+# English interface text (tests/test_browser.py checks the same after the scripts ran).
+ENGLISH_UI = [
+    "Toggle primary sidebar", "Toggle secondary sidebar", "Color mode", "System Settings",
+    "Link to this", "Copyright", "Print to PDF", "Download this page", "Fullscreen mode",
+    "Search the docs", "Skip to main content", "Back to top",
+]
+CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _target(html_dir, docname, href):
+    return ((html_dir / f"{docname}.html").parent / unquote(urlsplit(href).path)).resolve()
+
+
+def test_every_page_links_the_archive_of_all_notebooks(html_dir, toc_page):
+    doc = page(html_dir, toc_page)
+    links = [a for a in doc.find_all("a", href=True) if "下载全部笔记本" in a.get_text()]
+    assert links, f"{toc_page}: no 下载全部笔记本 link"
+    for a in links:
+        target = _target(html_dir, toc_page, a["href"])
+        assert target == (html_dir / ARCHIVE).resolve() and zipfile.is_zipfile(target), a["href"]
+
+
+def test_the_archive_in_the_book_is_complete(html_dir):
+    with zipfile.ZipFile(html_dir / ARCHIVE) as zf:
+        names = set(zf.namelist())
+    for docname in [d for d in toc_docnames() if d.startswith("chapters/")]:
+        assert f"cnnbook-notebooks/{docname}.ipynb" in names, f"{docname} is not in {ARCHIVE}"
+    assert {"cnnbook-notebooks/README.md", "cnnbook-notebooks/requirements.txt",
+            "cnnbook-notebooks/cnnbook/__init__.py"} <= names
+
+
+def test_front_page_lists_the_downloads(html_dir):
+    box = page(html_dir, "intro").select_one("ul.cnnbook-downloads")
+    assert box is not None, "the front page has no download list ({downloads} in intro.md)"
+    assert box.find("a", href=ARCHIVE) is not None
+
+
+def test_download_menu_offers_the_pdf_not_the_print_dialog(html_dir, toc_page, pdf_build):
+    doc = page(html_dir, toc_page)
+    assert "window.print()" not in str(doc), f"{toc_page}: the download menu still opens the print dialog"
+    pdf_links = [a for a in doc.find_all("a", href=True) if a["href"].endswith("cnnbook.pdf")]
+    if not pdf_build.ok:
+        assert not pdf_links, f"{toc_page} links a PDF that was not built"
+        pytest.skip(f"no PDF in this build ({pdf_build.reason or 'the PDF build failed'})")
+    assert pdf_links, f"{toc_page}: the download menu does not offer the PDF"
+    for a in pdf_links:
+        target = _target(html_dir, toc_page, a["href"])
+        assert target.read_bytes() == (ROOT / "_build" / "latex" / "cnnbook.pdf").read_bytes()
+
+
+def test_every_page_has_the_favicon(html_dir):
+    from PIL import Image
+
+    icon = html_dir / "_static" / "favicon.ico"
+    with Image.open(icon) as img:
+        assert {(16, 16), (32, 32), (48, 48)} <= set(img.info["sizes"])
+    for path in html_pages(html_dir):
+        links = soup(path).select('link[rel~="icon"]')
+        assert links, f"{path.name}: no favicon link"
+        assert (path.parent / links[0]["href"]).resolve() == icon.resolve()
+
+
+def test_repository_link_follows_the_one_setting(html_dir):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url = (config.get("repository") or {}).get("url") or ""
+    for path in html_pages(html_dir):
+        html = str(soup(path))
+        if url:
+            assert url in html, f"{path.name} does not link the repository {url}"
+        else:
+            assert "btn-source-repository-button" not in html and "源代码仓库" not in html, (
+                f"{path.name} shows a repository link while repository.url is empty"
+            )
+        match = PLACEHOLDER.search(soup(path).get_text())
+        assert not match, f"{path.name}: placeholder {match.group(0)!r}"
+    for name in ("README.md", "intro.md"):
+        match = PLACEHOLDER.search((ROOT / name).read_text(encoding="utf-8"))
+        assert not match, f"{name}: placeholder {match.group(0)!r}"
+
+
+def test_interface_text_is_chinese(html_dir, toc_page):
+    doc = BeautifulSoup((html_dir / f"{toc_page}.html").read_text(encoding="utf-8"), "html.parser")
+    for tag in doc(["script", "style"]):
+        tag.decompose()
+    html = str(doc)
+    found = sorted({s for s in ENGLISH_UI if s in html})
+    assert not found, f"{toc_page}: English interface text {found}"
+
+
+def test_every_image_has_chinese_alt_text(html_dir, toc_page):
+    bad = []
+    for img in page(html_dir, toc_page).select("article.bd-article img"):
+        alt = img.get("alt", "")
+        if not CJK_TEXT.search(alt) or re.search(r"\.(png|gif|jpe?g|svg)\b", alt):
+            bad.append(f"{img.get('src')}: alt={alt!r}")
+    assert not bad, f"{toc_page}: images without Chinese alt text:\n" + "\n".join(bad)
+
+
+def test_the_theme_is_the_pinned_one():
+    """requirements.txt pins the theme (the phone's sidebar buttons depend on it)."""
+    from importlib.metadata import version
+
+    pins = dict(re.findall(r"^([\w-]+)==([\w.]+)", (ROOT / "requirements.txt").read_text(), re.M))
+    for name in ("sphinx-book-theme", "pydata-sphinx-theme"):
+        assert name in pins, f"requirements.txt does not pin {name}"
+        assert version(name) == pins[name], f"{name} {version(name)} is installed, {pins[name]} is pinned"

@@ -1,12 +1,26 @@
-"""The built book in a real browser, offline.
+"""The built book in a real browser, offline, on a phone (390 px) and a laptop (1366 px).
 
 Serves _build/html on 127.0.0.1 (a random free port, http.server in a thread) and drives
 Debian's chromium headless with Playwright (never a downloaded browser).  Every request
 to a host other than 127.0.0.1 is blocked and recorded, so a page that renders here
-renders with the network cut.  On every page of the toc: MathJax typeset every formula
-(no raw TeX delimiters left), every image loaded, no TensorFlow log text, no JavaScript
-error, no broken local resource.  The search page finds Chinese words.  A full-page
-screenshot of each page is saved under _build/screenshots/ for a human to look at.
+renders with the network cut.  On every page of the toc, at both widths:
+
+- MathJax typeset every formula (no raw TeX left), every image loaded, no TensorFlow
+  log text, no JavaScript error and no console error (a fresh browser profile, as a
+  first-time reader has), no failed request (favicon included);
+- the page is no wider than the window (nothing pans sideways on a phone);
+- no English interface text is left (ENGLISH_UI, in the page and its tooltips);
+- the navigation works: on the phone both drawers (the chapter list ☰ and 本页目录)
+  open and close, on the laptop the chapter list folds away and comes back; a
+  chapter link in the chapter list opens that chapter;
+- on the phone, tapping a figure opens it at its real size, and it closes again.
+
+Dark mode keeps a Keras model.summary() one block.  The search page finds Chinese
+words.  A screenshot of each page and width is saved under _build/screenshots/
+(<page>__<width>.png: the whole page on the phone, the first screen on the laptop).
+
+Set CNNBOOK_BROWSER_HTML=<dir> to point these tests at another build (e.g. an old
+one, to see them fail) without building.
 """
 import functools
 import os
@@ -21,6 +35,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -35,10 +50,28 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+PHONE, LAPTOP = 390, 1366
+WIDTHS = [PHONE, LAPTOP]
+VIEWPORTS = {
+    PHONE: dict(viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True),
+    LAPTOP: dict(viewport={"width": LAPTOP, "height": 900}),
+}
 TF_LOG = re.compile(r"absl|oneDNN|cuda_|cudart")
 # Raw TeX delimiters that MathJax would have replaced.
 RAW_TEX = re.compile(r"\\\[|\\\(|\$\$")
 SEARCHES = [("卷积核", "chapters/02_image_convolution"), ("步幅", "chapters/03_padding_stride")]
+# Interface text the theme and its extensions write in English.
+ENGLISH_UI = [
+    "Toggle primary sidebar", "Toggle secondary sidebar", "Color mode", "System Settings",
+    "Link to this", "Toggle hidden content", "Copyright", "Print to PDF", "Download this page",
+    "Download source file", "Download notebook file", "Fullscreen mode", "Search the docs",
+    "Skip to main content", "Back to top", "Copy to clipboard", "Copied!",
+]
+# Longest screenshot kept (pixels): chapter 7 is about 28 phone screens.
+MAX_SHOT = 16000
+# Playwright waits up to 30 s by default; a busy 2-core machine (CI, or notebooks
+# executing next to the tests) can take longer to load a long chapter.
+TIMEOUT_MS = 120_000
 
 
 def _loud_skip(message):
@@ -89,11 +122,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def server(book_build):
-    """http://127.0.0.1:<port>/ serving _build/html (after a zero-warning build)."""
+def served_dir(request):
+    """The HTML to test: CNNBOOK_BROWSER_HTML, or a zero-warning build of this book."""
+    other = os.environ.get("CNNBOOK_BROWSER_HTML")
+    if other:
+        return Path(other)
+    book_build = request.getfixturevalue("book_build")
     if not book_build.ok:
         pytest.fail(book_build.report(), pytrace=False)
-    handler = functools.partial(_QuietHandler, directory=str(ROOT / "_build" / "html"))
+    return ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def server(served_dir):
+    """http://127.0.0.1:<port>/ serving the book."""
+    handler = functools.partial(_QuietHandler, directory=str(served_dir))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -123,14 +166,19 @@ def browser():
 
 
 class OfflinePage:
-    """A fresh page that blocks and records every non-localhost request."""
+    """A fresh page (new profile) that blocks and records every non-localhost request."""
 
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.blocked, self.failed, self.errors = [], [], []
+    def __init__(self, browser, width=1280, mode=None):
+        options = VIEWPORTS.get(width, dict(viewport={"width": width, "height": 900}))
+        self.context = browser.new_context(locale="zh-CN", **options)
+        if mode:
+            self.context.add_init_script(f"localStorage.setItem('mode', '{mode}');")
+        self.blocked, self.failed, self.errors, self.console = [], [], [], []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
         self.page.on("pageerror", lambda err: self.errors.append(str(err)))
+        self.page.on("console", lambda msg: msg.type == "error" and self.console.append(msg.text))
         self.page.on("response", self._response)
         self.page.on("requestfailed", lambda req: self.failed.append(f"{req.url} ({req.failure})"))
 
@@ -156,6 +204,24 @@ def offline_page(browser):
     page = OfflinePage(browser)
     yield page
     page.close()
+
+
+def toc_docnames():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                names.append(re.sub(r"\.(md|ipynb)$", "", node["file"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return names
 
 
 WAIT_FOR_MATHJAX = """
@@ -192,40 +258,247 @@ TEXT_OUTSIDE_CODE = """
 }
 """
 
+# The interface: visible text outside the article, and every tooltip / label anywhere.
+INTERFACE_TEXT = """
+() => {
+  const parts = [];
+  for (const el of document.querySelectorAll('body *')) {
+    for (const name of ['title', 'aria-label', 'data-bs-title', 'data-bs-original-title',
+                        'placeholder', 'data-tooltip'])
+      if (el.hasAttribute(name)) parts.push(el.getAttribute(name));
+  }
+  const clone = document.body.cloneNode(true);
+  clone.querySelectorAll('article.bd-article, script, style').forEach(el => el.remove());
+  document.body.appendChild(clone);
+  clone.style.position = 'absolute'; clone.style.left = '-99999px';
+  parts.push(clone.innerText);
+  clone.remove();
+  return parts.join('\\n');
+}
+"""
 
-def test_page_renders_offline(server, offline_page, toc_page):
-    page = offline_page.page
-    page.goto(f"{server}/{toc_page}.html", wait_until="load")
+# What sticks out to the right of the window (for the failure message): the
+# outermost such elements that are not inside a block that scrolls by itself.
+WIDE_ELEMENTS = """
+(width) => {
+  const clipped = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)
+          && p.getBoundingClientRect().right <= width + 1) return true;
+    return false;
+  };
+  const wide = Array.from(document.querySelectorAll('.bd-main *'))
+    .filter(el => el.getBoundingClientRect().right > width + 1 && !clipped(el));
+  return wide.filter(el => !wide.includes(el.parentElement)).slice(0, 5)
+    .map(el => `<${el.tagName.toLowerCase()} class="${el.className}"> ${(el.innerText || '').slice(0, 60)}`);
+}
+"""
+
+
+def _visible(locator):
+    return locator.count() > 0 and locator.first.is_visible()
+
+
+def _check_renders(offline, name):
+    page = offline.page
     state = page.evaluate(WAIT_FOR_MATHJAX)
-    assert state in ("typeset", "no-mathjax"), f"{toc_page}: MathJax {state}"
-
+    assert state in ("typeset", "no-mathjax"), f"{name}: MathJax {state}"
     math_sources = page.locator("span.math, div.math").count()
     if math_sources:
-        assert state == "typeset", f"{toc_page}: {math_sources} formulas but no MathJax"
+        assert state == "typeset", f"{name}: {math_sources} formulas but no MathJax"
         rendered = page.locator("mjx-container").count()
-        assert rendered >= math_sources, f"{toc_page}: {rendered} of {math_sources} formulas typeset"
-        assert page.locator("mjx-merror, [data-mjx-error]").count() == 0, f"{toc_page}: a TeX error"
+        assert rendered >= math_sources, f"{name}: {rendered} of {math_sources} formulas typeset"
+        assert page.locator("mjx-merror, [data-mjx-error]").count() == 0, f"{name}: a TeX error"
     text = page.evaluate(TEXT_OUTSIDE_CODE)
     raw = RAW_TEX.search(text)
-    assert not raw, f"{toc_page}: raw TeX left on the page: ...{text[max(0, raw.start() - 60):raw.end() + 60]}..."
-
+    assert not raw, f"{name}: raw TeX left on the page: ...{text[max(0, raw.start() - 60):raw.end() + 60]}..."
     broken = page.evaluate(LOAD_ALL_IMAGES)
-    assert not broken, f"{toc_page}: images that did not load: {broken}"
-
-    body = page.evaluate("() => document.body.innerText")
+    assert not broken, f"{name}: images that did not load: {broken}"
     outputs = page.evaluate(
         "() => Array.from(document.querySelectorAll('.cell_output')).map(e => e.innerText).join('\\n')"
     )
     match = TF_LOG.search(outputs)
-    assert not match, f"{toc_page}: TensorFlow log text in an output: {outputs[max(0, match.start() - 80):match.end() + 80]}"
+    assert not match, f"{name}: TensorFlow log text in an output: {outputs[max(0, match.start() - 80):match.end() + 80]}"
+    body = page.evaluate("() => document.body.innerText")
     assert "absl::InitializeLog" not in body and "oneDNN custom operations" not in body
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / (toc_page.replace("/", "__") + ".png")), full_page=True)
 
-    assert not offline_page.blocked, f"{toc_page} tried to reach the network: {offline_page.blocked}"
-    assert not offline_page.failed, f"{toc_page}: failed requests: {offline_page.failed}"
-    assert not offline_page.errors, f"{toc_page}: JavaScript errors: {offline_page.errors}"
+def _check_fits(offline, name, width):
+    page = offline.page
+    page.wait_for_timeout(100)
+    # A phone browser zooms out to show a too-wide page whole (window.innerWidth grows
+    # with it): compare with the width of the screen itself.
+    doc_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert doc_width <= width, (
+        f"{name} at {width} px: the page is {doc_width} px wide, wider than the window; "
+        f"what sticks out: {page.evaluate(WIDE_ELEMENTS, width)}"
+    )
+
+
+def _check_chinese_interface(offline, name, width):
+    text = offline.page.evaluate(INTERFACE_TEXT)
+    found = sorted({s for s in ENGLISH_UI if s in text})
+    assert not found, f"{name} at {width} px: English interface text {found}"
+
+
+def _screenshot(page, name, width):
+    """The whole page on the phone (up to MAX_SHOT pixels), the first screen on the laptop."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = str(SCREENSHOTS / f"{name.replace('/', '__')}__{width}.png")
+    if width == PHONE:
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        page.screenshot(path=path, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT)})
+    else:
+        page.screenshot(path=path)
+
+
+def _other_chapter(name):
+    chapters = [n for n in toc_docnames() if n.startswith("chapters/")]
+    if not chapters:
+        return None
+    others = [c for c in chapters if c != name]
+    return (others[chapters.index(name) % len(others)] if name in chapters else others[0]) if others else None
+
+
+def _follow_chapter_link(page, server, container, name):
+    target = _other_chapter(name)
+    if target is None:
+        return
+    link = page.locator(f'{container} a.reference.internal[href$="{target.split("/")[-1]}.html"]').first
+    assert link.is_visible(), f"{name}: no visible link to {target} in the chapter list"
+    link.click()
+    # The chapter's title is enough: no need to wait for its figures and formulas.
+    page.wait_for_url(re.compile(rf".*/{re.escape(target)}\.html(#.*)?$"), wait_until="commit")
+    title = page.locator("article h1").first
+    title.wait_for(state="visible")
+    assert title.inner_text().strip(), f"{name}: {target} opened without a title"
+
+
+def _drawers_on_phone(offline, server, name):
+    page = offline.page
+    primary = page.locator("button.primary-toggle:visible")
+    assert primary.count() == 1, f"{name}: {primary.count()} visible chapter-list buttons (☰), expected 1"
+    dialog = page.locator("#pst-primary-sidebar-modal")
+    links = page.locator("#pst-primary-sidebar-modal nav.bd-docs-nav a.reference.internal")
+    primary.click()
+    page.wait_for_timeout(300)
+    assert dialog.evaluate("d => d.open"), f"{name}: tapping ☰ did not open the chapter list"
+    assert _visible(links), f"{name}: the chapter list opened without visible chapter links"
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)
+    assert not dialog.evaluate("d => d.open"), f"{name}: Esc did not close the chapter list"
+
+    secondary = page.locator("button.secondary-toggle:visible")
+    if page.locator("#pst-secondary-sidebar nav.page-toc a").count():
+        assert secondary.count() == 1, f"{name}: the page has a table of contents but no 本页目录 button"
+        secondary.click()
+        page.wait_for_timeout(300)
+        side = page.locator("#pst-secondary-sidebar-modal")
+        assert side.evaluate("d => d.open"), f"{name}: tapping 本页目录 did not open it"
+        assert _visible(page.locator("#pst-secondary-sidebar-modal nav.page-toc a")), (
+            f"{name}: 本页目录 opened without visible links"
+        )
+        # Tapping the dimmed page beside the drawer closes it.
+        page.mouse.click(5, 420)
+        page.wait_for_timeout(300)
+        assert not side.evaluate("d => d.open"), f"{name}: tapping beside 本页目录 did not close it"
+
+    primary.click()
+    page.wait_for_timeout(300)
+    _follow_chapter_link(page, server, "#pst-primary-sidebar-modal", name)
+
+
+def _drawers_on_laptop(offline, server, name):
+    page = offline.page
+    sidebar = page.locator("#pst-primary-sidebar")
+    assert sidebar.is_visible(), f"{name}: the chapter list is not shown at {LAPTOP} px"
+    toggle = page.locator("button.primary-toggle:visible")
+    assert toggle.count() == 1, f"{name}: {toggle.count()} visible chapter-list buttons, expected 1"
+    toggle.click()
+    page.wait_for_timeout(400)
+    assert not sidebar.is_visible(), f"{name}: the ☰ button did not fold the chapter list away"
+    toggle.click()
+    page.wait_for_timeout(400)
+    assert sidebar.is_visible(), f"{name}: the ☰ button did not bring the chapter list back"
+    if page.locator("#pst-secondary-sidebar nav.page-toc a").count():
+        assert _visible(page.locator("#pst-secondary-sidebar nav.page-toc a")), (
+            f"{name}: 本页目录 is not shown beside the text at {LAPTOP} px"
+        )
+    _follow_chapter_link(page, server, "#pst-primary-sidebar", name)
+
+
+def _zoom_a_figure(offline, name):
+    page = offline.page
+    images = page.locator("img.cnnbook-zoomable")
+    if not images.count():
+        return
+    image = images.first
+    image.scroll_into_view_if_needed()
+    natural = image.evaluate("img => img.naturalWidth")
+    image.click()
+    big = page.locator(".cnnbook-lightbox img")
+    big.wait_for(state="visible", timeout=3000)
+    shown = big.evaluate("img => img.getBoundingClientRect().width")
+    assert abs(shown - natural) <= 1, f"{name}: the opened figure is {shown:.0f} px wide, not its real {natural} px"
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(200)
+    assert page.locator(".cnnbook-lightbox").count() == 0, f"{name}: Esc did not close the figure"
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
+def test_page(server, browser, toc_page, width):
+    offline = OfflinePage(browser, width)
+    try:
+        page = offline.page
+        page.goto(f"{server}/{toc_page}.html", wait_until="load")
+        _check_renders(offline, toc_page)
+        _check_fits(offline, toc_page, width)
+        _check_chinese_interface(offline, toc_page, width)
+        _screenshot(page, toc_page, width)
+        if width == PHONE:
+            _zoom_a_figure(offline, toc_page)
+            _check_fits(offline, toc_page, width)
+        assert not offline.console, f"{toc_page} at {width} px: console errors: {offline.console}"
+        assert not offline.errors, f"{toc_page} at {width} px: JavaScript errors: {offline.errors}"
+        if width == PHONE:
+            _drawers_on_phone(offline, server, toc_page)
+        else:
+            _drawers_on_laptop(offline, server, toc_page)
+        assert not offline.blocked, f"{toc_page} tried to reach the network: {offline.blocked}"
+        assert not offline.failed, f"{toc_page}: failed requests: {offline.failed}"
+        assert not offline.errors, f"{toc_page} at {width} px: JavaScript errors: {offline.errors}"
+        assert not offline.console, f"{toc_page} at {width} px: console errors: {offline.console}"
+    finally:
+        offline.close()
+
+
+def test_dark_mode_keeps_a_model_summary_one_block(server, browser, served_dir):
+    files = [(n, served_dir / f"{n}.html") for n in toc_docnames()]
+    pages = [n for n, f in files if f.is_file() and "Total params" in f.read_text(encoding="utf-8")]
+    if not pages:
+        pytest.skip("no page prints a Keras model.summary()")
+    offline = OfflinePage(browser, PHONE, mode="dark")
+    try:
+        page = offline.page
+        page.goto(f"{server}/{pages[0]}.html", wait_until="load")
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        output = page.locator("div.cell_output", has_text="Total params").first
+        output.scroll_into_view_if_needed()
+        blocks = output.locator("div.output.text_html")
+        assert blocks.count() >= 2
+        styles = blocks.evaluate_all(
+            "els => els.map(e => { const s = getComputedStyle(e); return [s.backgroundColor, s.paddingTop]; })"
+        )
+        assert all(bg == "rgba(0, 0, 0, 0)" and pad == "0px" for bg, pad in styles), (
+            f"{pages[0]}: in dark mode the summary's blocks are painted as separate cards: {styles}"
+        )
+        assert output.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        _check_fits(offline, pages[0], PHONE)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        output.screenshot(path=str(SCREENSHOTS / "dark_model_summary__390.png"))
+        assert not offline.console and not offline.errors, offline.console + offline.errors
+    finally:
+        offline.close()
 
 
 def test_solutions_are_hidden_until_clicked(server, offline_page):
