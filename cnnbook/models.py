@@ -8,34 +8,42 @@ Do not edit here: edit the chapter, then run ``make sync``.
 import keras
 from keras import layers
 
+from cnnbook.checks import check_int, check_int_seq
+
 
 def dense_net(input_dim=784, hidden=(256, 256, 256), num_classes=10):
-    """四层全连接网络：input_dim -> 256 -> 256 -> 256 -> 10（输出 logits），尚未编译。"""
-    if input_dim < 1 or num_classes < 1 or any(h < 1 for h in hidden):
-        raise ValueError(f"各层宽度应为正整数，收到 input_dim={input_dim}, hidden={hidden}, "
-                         f"num_classes={num_classes}")
+    """全连接网络 input_dim -> hidden... -> num_classes（输出 logits），未编译。
+
+    隐藏层用 ReLU，层名依次为 hidden1、hidden2……，输出层名为 logits。
+    """
+    input_dim = check_int("input_dim", input_dim, min=1)
+    hidden = check_int_seq("hidden", hidden, min=1, nonempty=False)
+    num_classes = check_int("num_classes", num_classes, min=1)
     model = keras.Sequential(name="dense_net")
     model.add(keras.Input(shape=(input_dim,)))
-    for units in hidden:
-        model.add(layers.Dense(units, activation="relu"))
-    model.add(layers.Dense(num_classes))
+    for i, units in enumerate(hidden, start=1):
+        model.add(layers.Dense(units, activation="relu", name=f"hidden{i}"))
+    model.add(layers.Dense(num_classes, name="logits"))
     return model
 
 
 import keras
 from keras import layers
 
+from cnnbook.checks import check_choice, check_str
+
 LENET_KINDS = ("classic", "modern")
 
 
 def lenet(kind="modern"):
-    """LeNet-5 for 28x28x1 images with 10 logits (no softmax), as a NEW uncompiled model.
+    """LeNet-5：28x28x1 图像 -> 10 个 logits（不含 softmax）。
 
-    kind="classic": sigmoid + average pooling (as in LeCun et al. 1998 / d2l);
-    kind="modern": the same shapes with ReLU + max pooling.
+    每次调用返回一个新的、未编译的模型。
+
+    kind="classic"：sigmoid + 平均池化（LeCun 等 1998；《动手学深度学习》）；
+    kind="modern"：形状完全相同，换成 ReLU + 最大池化。
     """
-    if kind not in LENET_KINDS:
-        raise ValueError(f'kind 应为 "classic" 或 "modern"，收到 {kind!r}')
+    kind = check_choice("kind", check_str("kind", kind), LENET_KINDS)
     act = "sigmoid" if kind == "classic" else "relu"
     pool = layers.AveragePooling2D if kind == "classic" else layers.MaxPooling2D
     return keras.Sequential(

@@ -5,50 +5,39 @@ chapters/05_pooling.ipynb.
 Do not edit here: edit the chapter, then run ``make sync``.
 """
 
-import numbers
-
+from cnnbook.checks import check_array, check_choice, check_int_pair, check_str
 from cnnbook.conv import conv_output_size
 from cnnbook.env import quiet_tensorflow
 
-tf = quiet_tensorflow()  # 安静地导入 TensorFlow
-
-
-def _pool_pair(value, name):
-    """把正整数 v 或 (v1, v2) 变成二元组；不是正整数时抛出 ValueError。"""
-    if isinstance(value, numbers.Integral):
-        pair = (value, value)
-    elif isinstance(value, (tuple, list)):
-        pair = tuple(value)
-    else:
-        pair = ()                                   # 既不是整数也不是元组：下面统一报错
-    if len(pair) != 2 or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1
-                             for v in pair):
-        raise ValueError(f"{name} 应为正整数或两个正整数组成的元组，收到 {value!r}")
-    return int(pair[0]), int(pair[1])
+# 安静地导入 TensorFlow
+tf = quiet_tensorflow()
 
 
 def pool2d(X, pool_size, strides=None, mode="max"):
-    """二维最大/平均池化（不填充）：X 形状 (H, W) 或 (H, W, C)，每个通道各自池化。
+    """二维最大/平均池化（不填充）：X 形状 (H, W) 或 (H, W, C)，逐通道池化。
 
-    pool_size 与 strides 为 p 或 (p, q)；strides 默认等于 pool_size（与 Keras 相同）。
-    mode 为 "max"（最大池化）或 "avg"（平均池化）。
+    pool_size 与 strides 为 p 或 (p, q)；strides 默认等于 pool_size
+    （与 Keras 相同）。mode 为 "max"（最大池化）或 "avg"（平均池化）。
+    窗口里有 NaN 时结果是 NaN（与 tf.reduce_max 相同）；
+    tf.nn.max_pool2d 在 CPU 上会跳过 NaN，见第 5 章。
     """
-    if mode not in ("max", "avg"):
-        raise ValueError(f'mode 应为 "max" 或 "avg"，收到 {mode!r}')
-    X = tf.convert_to_tensor(X, dtype=tf.float32)
-    if X.shape.rank not in (2, 3):
-        raise ValueError(f"X 应为 (H, W) 或 (H, W, C) 张量，收到形状 {tuple(X.shape)}")
-    p, q = _pool_pair(pool_size, "pool_size")
-    sh, sw = _pool_pair(pool_size if strides is None else strides, "strides")
-    h, w = X.shape[0], X.shape[1]
+    mode = check_choice("mode", check_str("mode", mode), ("max", "avg"))
+    X = check_array("X", X, ndim=(2, 3), dtype="float32")
+    p, q = check_int_pair("pool_size", pool_size, min=1)
+    sh, sw = check_int_pair("strides", (p, q) if strides is None else strides,
+                            min=1)
+    h, w = X.shape[:2]
     if p > h or q > w:
-        raise ValueError(f"池化窗口 {(p, q)} 不能大于输入的高和宽 {(h, w)}")
+        raise ValueError(
+            f"pool_size {(p, q)} 不能大于输入 X 的高和宽 {(h, w)}")
+    X = tf.constant(X)
     reduce = tf.reduce_max if mode == "max" else tf.reduce_mean
     rows = []
     for i in range(conv_output_size(h, p, 0, sh)):
         row = []
         for j in range(conv_output_size(w, q, 0, sw)):
-            window = X[i * sh:i * sh + p, j * sw:j * sw + q]   # 第 (i, j) 个窗口
-            row.append(reduce(window, axis=(0, 1)))           # 只沿高、宽汇总，通道保持分开
+            # 第 (i, j) 个窗口；只沿高、宽汇总，通道保持分开
+            window = X[i * sh:i * sh + p, j * sw:j * sw + q]
+            row.append(reduce(window, axis=(0, 1)))
         rows.append(tf.stack(row))
     return tf.stack(rows)

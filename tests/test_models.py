@@ -66,11 +66,15 @@ def test_each_call_returns_a_new_uncompiled_model(kind):
     assert a.get_layer("conv1").kernel is not b.get_layer("conv1").kernel
 
 
-@pytest.mark.parametrize(
-    "bad", ["", "Classic", "MODERN", "lenet5", "sigmoid", None, 5, ("modern",)]
-)
-def test_bad_kind_raises_value_error(bad):
-    with pytest.raises(ValueError, match="classic.*modern"):
+@pytest.mark.parametrize("bad", ["Classic", "MODERN", "lenet5", "sigmoid", " modern"])
+def test_unknown_kind_raises_value_error_naming_the_choices(bad):
+    with pytest.raises(ValueError, match="kind.*classic.*modern"):
+        lenet(bad)
+
+
+@pytest.mark.parametrize("bad", [None, 5, True, 1.0, ("modern",), ["classic"], b"modern"])
+def test_kind_of_the_wrong_type_raises_type_error(bad):
+    with pytest.raises(TypeError, match="kind"):
         lenet(bad)
 
 
@@ -79,7 +83,19 @@ def test_bad_kind_raises_value_error(bad):
 def test_any_other_string_is_rejected(kind):
     with pytest.raises(ValueError) as excinfo:
         lenet(kind)
-    assert repr(kind) in str(excinfo.value)  # the message names what was received
+    message = str(excinfo.value)
+    assert "kind" in message
+    if kind.strip() and len(repr(kind)) < 50:  # long reprs are shortened in messages
+        assert repr(kind) in message  # the message names what was received
+
+
+def test_keyword_call_used_by_the_model_zoo():
+    """tools/zoo.py builds lenet(kind="modern"); chapter 9 loads its weights by layer name."""
+    model = lenet(kind="modern")
+    assert model.name == "lenet_modern"
+    assert [w.path for w in model.weights] == [
+        f"lenet_modern/{name}/{part}" for name in ("conv1", "conv2", "dense1", "dense2", "logits")
+        for part in ("kernel", "bias")]
 
 
 def oracle_forward(model, x, kind):
