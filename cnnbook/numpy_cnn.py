@@ -8,16 +8,45 @@ Do not edit here: edit the chapter, then run ``make sync``.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from cnnbook.checks import (check_array, check_bool, check_callable,
+                            check_float, check_int, check_int_pair,
+                            check_int_seq, check_rng, describe)
+
+
+def _float_dtype(name, dtype):
+    """dtype 只能是 float32 或 float64（整数参数无法用梯度更新）。"""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} 应为 'float32' 或 'float64'，"
+                        f"收到 {describe(dtype)}") from None
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"{name} 应为 'float32' 或 'float64'，收到 {dt}")
+    return dt
+
 
 class Tensor:
-    """张量：数据 data、梯度 grad，以及它由哪些张量（parents）、怎样算出来（backward_fn）。"""
+    """张量：数据 data、梯度 grad，以及它由哪些张量（parents）、
+    怎样算出来（backward_fn）。"""
 
-    def __init__(self, data, parents=(), backward_fn=None, requires_grad=False):
-        self.data = np.asarray(data)
-        self.grad = None
+    def __init__(self, data, parents=(), backward_fn=None,
+                 requires_grad=False):
+        self.data = check_array("data", data, min_size=0)
         self.parents = tuple(parents)
-        self.backward_fn = backward_fn          # 收到本张量的梯度后，把梯度传给 parents
-        self.requires_grad = requires_grad or any(p.requires_grad for p in self.parents)
+        for p in self.parents:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"parents 的元素应为 Tensor，"
+                                f"收到 {describe(p)}")
+        if backward_fn is not None:
+            check_callable("backward_fn", backward_fn)
+        # 收到本张量的梯度后，backward_fn 把梯度传给 parents
+        self.backward_fn = backward_fn
+        self.requires_grad = check_bool("requires_grad", requires_grad) or any(
+            p.requires_grad for p in self.parents)
+        if self.requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"需要梯度的张量应为浮点数，data 的类型是 "
+                            f"{self.data.dtype}")
+        self.grad = None
 
     @property
     def shape(self):
@@ -25,59 +54,70 @@ class Tensor:
 
     def add_grad(self, g):
         """累加梯度：同一个张量被多处使用时，各处传回的梯度相加。"""
+        if np.shape(g) != self.data.shape:
+            raise ValueError(f"g 的形状应为 {self.data.shape}，"
+                             f"收到 {np.shape(g)}")
         if self.requires_grad:
             self.grad = g if self.grad is None else self.grad + g
 
     def backward(self, grad=None):
-        """反向传播：先对计算图做拓扑排序，再按逆序调用每个结点的 backward_fn。
+        """反向传播：把损失对每个叶子张量（参数）的梯度累加进它的 grad。
 
-        grad 是损失对本张量的梯度；省略时本张量必须是标量（损失），梯度取 1。
+        grad 是损失对本张量的梯度；省略时本张量必须是标量（损失），
+        梯度取 1。中间结果的 grad 每次调用都重新计算；叶子的 grad
+        累加（与 PyTorch 相同），所以每一步训练前要先把它们清零。
         """
+        if not self.requires_grad:
+            raise ValueError("这个张量的 requires_grad=False：计算图里"
+                             "没有需要梯度的张量")
         if grad is None:
             if self.data.size != 1:
-                raise ValueError(f"省略 grad 时只能从标量（损失）开始反向传播，收到形状 {self.data.shape}")
+                raise ValueError("省略 grad 时只能从标量（损失）开始反向"
+                                 f"传播，本张量的形状是 {self.data.shape}")
             grad = np.ones_like(self.data)
-        grad = np.asarray(grad, dtype=self.data.dtype)
-        if grad.shape != self.data.shape:
-            raise ValueError(f"grad 的形状应为 {self.data.shape}，收到 {grad.shape}")
+        grad = check_array("grad", grad, shape=self.data.shape, min_size=0,
+                           dtype=self.data.dtype)
+        # 非递归的深度优先搜索，得到拓扑序：每个张量排在它的 parents 之后
         order, seen, stack = [], set(), [(self, False)]
-        while stack:                            # 非递归的深度优先搜索，得到拓扑序
+        while stack:
             t, parents_done = stack.pop()
             if parents_done:
                 order.append(t)
             elif id(t) not in seen:
                 seen.add(id(t))
                 stack.append((t, True))
-                stack.extend((p, False) for p in t.parents if id(p) not in seen)
-        self.grad = grad
-        for t in reversed(order):               # 输出在前、输入在后
+                stack.extend((p, False) for p in t.parents
+                             if id(p) not in seen)
+        for t in order:
+            # 中间结果（有 parents）的梯度属于这一次反向传播，先清空
+            if t.parents:
+                t.grad = None
+        self.add_grad(grad)
+        # 逆拓扑序：一个张量收齐全部梯度之后，才把梯度传给它的 parents
+        for t in reversed(order):
             if t.backward_fn is not None and t.grad is not None:
                 t.backward_fn(t.grad)
 
     def __repr__(self):
-        return f"Tensor(shape={self.data.shape}, dtype={self.data.dtype}, requires_grad={self.requires_grad})"
+        return (f"Tensor(shape={self.data.shape}, dtype={self.data.dtype}, "
+                f"requires_grad={self.requires_grad})")
 
 
 def parameter(data):
-    """可学习的参数：requires_grad=True 的叶子张量。"""
+    """可学习的参数：requires_grad=True 的叶子张量（浮点数）。"""
     return Tensor(data, requires_grad=True)
 
 
-def _check_positive_int(name, value):
-    """value 必须是正整数，否则抛出 ValueError。"""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} 应为正整数，收到 {value!r}")
-    return int(value)
-
-
 class Layer:
-    """所有层的基类：调用层就是调用 forward；training 区分训练与推理（只有丢弃法关心它）。"""
+    """所有层的基类：调用层就是调用 forward；
+    training 区分训练与推理（只有丢弃法关心它）。"""
 
     training = True
 
     def __call__(self, x):
         if not isinstance(x, Tensor):
-            raise ValueError(f"{type(self).__name__} 的输入应为 Tensor，收到 {type(x).__name__}")
+            raise TypeError(f"{type(self).__name__} 的输入 x 应为 Tensor，"
+                            f"收到 {describe(x)}")
         return self.forward(x)
 
     def forward(self, x):
@@ -85,6 +125,11 @@ class Layer:
 
     def parameters(self):
         return []
+
+    def zero_grad(self):
+        """把本层全部参数的梯度清零（backward 会累加梯度）。"""
+        for p in self.parameters():
+            p.grad = None
 
     def train(self):
         self.training = True
@@ -94,70 +139,92 @@ class Layer:
 
 
 def im2col(x, kh, kw):
-    """图转列：NHWC 数组 x -> (N*Ho*Wo, kh*kw*C) 的矩阵，每行是一个窗口，按 (kh, kw, C) 的顺序展平。"""
-    kh, kw = _check_positive_int("kh", kh), _check_positive_int("kw", kw)
-    if np.ndim(x) != 4:
-        raise ValueError(f"x 应为 NHWC 四维数组，收到形状 {np.shape(x)}")
+    """图转列：NHWC 数组 x -> (N*Ho*Wo, kh*kw*C) 的矩阵，
+    每行是一个窗口，按 (kh, kw, C) 的顺序展平。"""
+    x = check_array("x", x, ndim=4, min_size=0)
+    kh, kw = check_int("kh", kh, min=1), check_int("kw", kw, min=1)
     n, h, w, c = x.shape
     if kh > h or kw > w:
-        raise ValueError(f"卷积核 ({kh}, {kw}) 不能大于输入的高宽 ({h}, {w})")
-    windows = sliding_window_view(x, (kh, kw), axis=(1, 2))                # (N, Ho, Wo, C, kh, kw)：视图
-    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * c)    # 换轴后复制一次
+        raise ValueError(f"卷积核 ({kh}, {kw}) 不能大于 x 的高宽 ({h}, {w})")
+    # 窗口视图 (N, Ho, Wo, C, kh, kw) 不复制数据
+    windows = sliding_window_view(x, (kh, kw), axis=(1, 2))
+    # 换轴成 (N, Ho, Wo, kh, kw, C)，reshape 时复制一次
+    return windows.transpose(0, 1, 2, 4, 5, 3).reshape(-1, kh * kw * c)
 
 
 def col2im(cols, x_shape, kh, kw):
-    """列转图（im2col 的转置）：把每行（一个窗口）的值加回它在输入中的位置，返回形状 x_shape 的数组。"""
-    kh, kw = _check_positive_int("kh", kh), _check_positive_int("kw", kw)
+    """列转图（im2col 的转置）：把每行（一个窗口）的值加回它在输入中的
+    位置，返回形状为 x_shape 的数组。"""
+    kh, kw = check_int("kh", kh, min=1), check_int("kw", kw, min=1)
+    x_shape = tuple(check_int_seq("x_shape", x_shape, min=0))
     if len(x_shape) != 4:
         raise ValueError(f"x_shape 应为 (N, H, W, C)，收到 {x_shape}")
     n, h, w, c = x_shape
     ho, wo = h - kh + 1, w - kw + 1
     if ho < 1 or wo < 1:
-        raise ValueError(f"卷积核 ({kh}, {kw}) 不能大于输入的高宽 ({h}, {w})")
-    if np.shape(cols) != (n * ho * wo, kh * kw * c):
-        raise ValueError(f"cols 的形状应为 {(n * ho * wo, kh * kw * c)}，收到 {np.shape(cols)}")
+        raise ValueError(f"卷积核 ({kh}, {kw}) 不能大于 x_shape 的高宽 "
+                         f"({h}, {w})")
+    cols = check_array("cols", cols, shape=(n * ho * wo, kh * kw * c),
+                       min_size=0)
     g = cols.reshape(n, ho, wo, kh, kw, c)
     dx = np.zeros(x_shape, dtype=cols.dtype)
-    for a in range(kh):                 # 只循环卷积核内的 kh*kw 个偏移，
-        for b in range(kw):             # 每次把一整片 (N, Ho, Wo, C) 加到输入的一个切片上
+    # 只循环卷积核内的 kh*kw 个偏移：
+    # 每次把一整片 (N, Ho, Wo, C) 加到输入的一个切片上
+    for a in range(kh):
+        for b in range(kw):
             dx[:, a:a + ho, b:b + wo, :] += g[:, :, :, a, b, :]
     return dx
 
 
-def glorot_uniform(shape, fan_in, fan_out, rng, dtype):
-    """Keras 默认的 Glorot 均匀初始化：U(-a, a)，a = sqrt(6 / (fan_in + fan_out))。"""
+def glorot_uniform(shape, fan_in, fan_out, rng, dtype="float32"):
+    """Keras 默认的 Glorot 均匀初始化：U(-a, a)，
+    a = sqrt(6 / (fan_in + fan_out))。"""
+    shape = tuple(check_int_seq("shape", shape, min=1))
+    fan_in = check_int("fan_in", fan_in, min=1)
+    fan_out = check_int("fan_out", fan_out, min=1)
+    rng, dtype = check_rng("rng", rng), _float_dtype("dtype", dtype)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
-class Conv2D(Layer):
-    """二维卷积层（步幅 1、不填充），NHWC；卷积核布局 (kh, kw, ci, co) 与 Keras 相同。"""
+def _as_rng(rng):
+    """None 表示固定种子 0；整数是种子；也可以直接给 Generator。"""
+    return np.random.default_rng(0) if rng is None else check_rng("rng", rng)
 
-    def __init__(self, in_channels, filters, kernel_size, rng=None, dtype="float32"):
-        ci = _check_positive_int("in_channels", in_channels)
-        co = _check_positive_int("filters", filters)
-        ks = (kernel_size, kernel_size) if np.isscalar(kernel_size) else tuple(kernel_size)
-        if len(ks) != 2:
-            raise ValueError(f"kernel_size 应为整数或 (kh, kw)，收到 {kernel_size!r}")
-        kh, kw = (_check_positive_int("kernel_size", k) for k in ks)
-        rng = np.random.default_rng(0) if rng is None else rng
-        self.kernel = parameter(glorot_uniform((kh, kw, ci, co), kh * kw * ci, kh * kw * co, rng, dtype))
+
+class Conv2D(Layer):
+    """二维卷积层（步幅 1、不填充），NHWC；
+    卷积核的布局 (kh, kw, ci, co) 与 Keras 相同。"""
+
+    def __init__(self, in_channels, filters, kernel_size, rng=None,
+                 dtype="float32"):
+        ci = check_int("in_channels", in_channels, min=1)
+        co = check_int("filters", filters, min=1)
+        kh, kw = check_int_pair("kernel_size", kernel_size, min=1)
+        rng, dtype = _as_rng(rng), _float_dtype("dtype", dtype)
+        self.kernel = parameter(glorot_uniform(
+            (kh, kw, ci, co), kh * kw * ci, kh * kw * co, rng, dtype))
         self.bias = parameter(np.zeros(co, dtype=dtype))
 
     def forward(self, x):
         kh, kw, ci, co = self.kernel.shape
         if x.data.ndim != 4 or x.shape[3] != ci:
-            raise ValueError(f"Conv2D 的输入应为 (N, H, W, {ci})，收到 {x.shape}")
+            raise ValueError(f"Conv2D 的输入 x 应为 (N, H, W, {ci})，"
+                             f"收到 {x.shape}")
         n, h, w, _ = x.shape
-        cols = im2col(x.data, kh, kw)                       # (N*Ho*Wo, kh*kw*ci)
-        wmat = self.kernel.data.reshape(-1, co)             # (kh*kw*ci, co)
-        y = (cols @ wmat + self.bias.data).reshape(n, h - kh + 1, w - kw + 1, co)
+        # cols: (N*Ho*Wo, kh*kw*ci)；wmat: (kh*kw*ci, co)
+        cols = im2col(x.data, kh, kw)
+        wmat = self.kernel.data.reshape(-1, co)
+        y = cols @ wmat + self.bias.data
+        y = y.reshape(n, h - kh + 1, w - kw + 1, co)
 
         def backward_fn(g):
-            g2 = g.reshape(-1, co)                          # G: (N*Ho*Wo, co)
+            # G: (N*Ho*Wo, co)
+            g2 = g.reshape(-1, co)
             self.kernel.add_grad((cols.T @ g2).reshape(kh, kw, ci, co))
             self.bias.add_grad(g2.sum(axis=0))
-            if x.requires_grad:                             # 输入是数据时不需要这一项
+            # 输入是数据（不需要梯度）时，省掉 G W^T 和列转图
+            if x.requires_grad:
                 x.add_grad(col2im(g2 @ wmat.T, x.shape, kh, kw))
 
         return Tensor(y, (x, self.kernel, self.bias), backward_fn)
@@ -170,16 +237,18 @@ class Dense(Layer):
     """全连接层 Y = X @ W + b，W 的形状 (in_features, units) 与 Keras 相同。"""
 
     def __init__(self, in_features, units, rng=None, dtype="float32"):
-        n_in = _check_positive_int("in_features", in_features)
-        n_out = _check_positive_int("units", units)
-        rng = np.random.default_rng(0) if rng is None else rng
-        self.kernel = parameter(glorot_uniform((n_in, n_out), n_in, n_out, rng, dtype))
+        n_in = check_int("in_features", in_features, min=1)
+        n_out = check_int("units", units, min=1)
+        rng, dtype = _as_rng(rng), _float_dtype("dtype", dtype)
+        self.kernel = parameter(
+            glorot_uniform((n_in, n_out), n_in, n_out, rng, dtype))
         self.bias = parameter(np.zeros(n_out, dtype=dtype))
 
     def forward(self, x):
         n_in = self.kernel.shape[0]
         if x.data.ndim != 2 or x.shape[1] != n_in:
-            raise ValueError(f"Dense 的输入应为 (N, {n_in})，收到 {x.shape}")
+            raise ValueError(f"Dense 的输入 x 应为 (N, {n_in})，"
+                             f"收到 {x.shape}")
         y = x.data @ self.kernel.data + self.bias.data
 
         def backward_fn(g):
@@ -199,31 +268,38 @@ class ReLU(Layer):
 
     def forward(self, x):
         positive = x.data > 0
-        return Tensor(x.data * positive, (x,), lambda g: x.add_grad(g * positive))
+        return Tensor(x.data * positive, (x,),
+                      lambda g: x.add_grad(g * positive))
 
 
 class Flatten(Layer):
-    """(N, H, W, C) -> (N, H*W*C)，顺序与 Keras 的 Flatten 相同（通道在最后）。"""
+    """(N, H, W, C) -> (N, H*W*C)，顺序与 Keras 的 Flatten 相同。"""
 
     def forward(self, x):
+        if x.data.ndim < 2:
+            raise ValueError(f"Flatten 的输入 x 至少应为二维 (N, ...)，"
+                             f"收到 {x.shape}")
         shape = x.shape
-        return Tensor(x.data.reshape(shape[0], -1), (x,), lambda g: x.add_grad(g.reshape(shape)))
+        return Tensor(x.data.reshape(shape[0], -1), (x,),
+                      lambda g: x.add_grad(g.reshape(shape)))
 
 
 class Dropout(Layer):
-    """倒置丢弃法：训练时以概率 rate 置零、留下的除以 1 - rate；推理时原样通过。"""
+    """倒置丢弃法：训练时以概率 rate 置零、留下的除以 1 - rate；
+    推理时原样通过。"""
 
     def __init__(self, rate=0.2, rng=None):
-        if not 0 <= rate < 1:
-            raise ValueError(f"rate 应在 [0, 1) 内，收到 {rate!r}")
-        self.rate = float(rate)
-        self.rng = np.random.default_rng(0) if rng is None else rng
+        self.rate = check_float("rate", rate, min=0, max=1, max_open=True)
+        self.rng = _as_rng(rng)
 
     def forward(self, x):
         if not self.training or self.rate == 0:
             return x
-        keep = self.rng.random(x.shape, dtype=np.float32) >= self.rate           # 以概率 1-rate 留下
-        scale = keep * np.asarray(1 / (1 - self.rate), dtype=x.data.dtype)          # 0 或 1/(1-rate)
+        # 以概率 1 - rate 留下；scale 是 0 或 1/(1 - rate)
+        keep = self.rng.random(x.shape, dtype=np.float32) >= self.rate
+        dtype = x.data.dtype if x.data.dtype.kind == "f" else np.float64
+        factor = np.asarray(1 / (1 - self.rate), dtype=dtype)
+        scale = keep * factor
         return Tensor(x.data * scale, (x,), lambda g: x.add_grad(g * scale))
 
 
@@ -231,9 +307,16 @@ class Sequential(Layer):
     """按顺序调用各层。"""
 
     def __init__(self, layers):
+        if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
+            raise TypeError(f"layers 应为由 Layer 组成的列表，"
+                            f"收到 {describe(layers)}")
+        if not layers:
+            raise ValueError("layers 不能为空")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layers[{i}] 应为 Layer，"
+                                f"收到 {describe(layer)}")
         self.layers = list(layers)
-        if not all(isinstance(layer, Layer) for layer in self.layers):
-            raise ValueError("Sequential 的每个元素都应是 Layer")
 
     def forward(self, x):
         for layer in self.layers:
@@ -254,39 +337,237 @@ class Sequential(Layer):
             layer.eval()
 
 
+class Tanh(Layer):
+    """逐元素 tanh(x)；导数 1 - tanh(x)^2，用前向的输出 y 表示。"""
+
+    def forward(self, x):
+        y = np.tanh(x.data)
+        return Tensor(y, (x,), lambda g: x.add_grad(g * (1 - y * y)))
+
+
+class Sigmoid(Layer):
+    """逐元素 1 / (1 + exp(-x))；导数 y (1 - y)。
+
+    先把输入截断到 [-clip, clip]，exp(-x) 就不会溢出；clip 省略时取
+    floor(ln(该浮点类型的最大值))：float32 是 88，float64 是 709。
+    """
+
+    def __init__(self, clip=None):
+        self.clip = None if clip is None else check_float(
+            "clip", clip, min=0, min_open=True)
+
+    def forward(self, x):
+        z = x.data if x.data.dtype.kind == "f" else x.data.astype(float)
+        bound = self.clip
+        if bound is None:
+            bound = np.floor(np.log(np.finfo(z.dtype).max))
+        y = 1 / (1 + np.exp(-np.clip(z, -bound, bound)))
+        return Tensor(y, (x,), lambda g: x.add_grad(g * y * (1 - y)))
+
+
+class Softmax(Layer):
+    """沿最后一个轴的 softmax；反向传播 dx = p * (g - <p, g>)。"""
+
+    def forward(self, x):
+        if x.data.ndim < 1 or x.shape[-1] == 0:
+            raise ValueError(f"Softmax 的输入 x 的最后一维不能为空，"
+                             f"收到形状 {x.shape}")
+        z = x.data - x.data.max(axis=-1, keepdims=True)
+        e = np.exp(z)
+        p = e / e.sum(axis=-1, keepdims=True)
+
+        def backward_fn(g):
+            inner = (p * g).sum(axis=-1, keepdims=True)
+            x.add_grad(p * (g - inner))
+
+        return Tensor(p, (x,), backward_fn)
+
+
+def pool_windows(x, ph, pw):
+    """把 NHWC 数组切成不重叠的 ph×pw 窗口：(N, Ho, ph, Wo, pw, C)。
+
+    Ho = H // ph、Wo = W // pw：放不下一个完整窗口的最后几行、几列被
+    丢弃，与 Keras 的 MaxPooling2D（padding="valid"）相同。H、W 恰好
+    整除时结果是 x 的视图，不复制数据。
+    """
+    x = check_array("x", x, ndim=4, min_size=0)
+    ph, pw = check_int("ph", ph, min=1), check_int("pw", pw, min=1)
+    n, h, w, c = x.shape
+    ho, wo = h // ph, w // pw
+    if ho < 1 or wo < 1:
+        raise ValueError(f"池化窗口 ({ph}, {pw}) 不能大于 x 的高宽 "
+                         f"({h}, {w})")
+    return x[:, :ho * ph, :wo * pw, :].reshape(n, ho, ph, wo, pw, c)
+
+
+def unpool_windows(d, x_shape):
+    """pool_windows 的逆：(N, Ho, ph, Wo, pw, C) -> 形状 x_shape，
+    被丢弃的行、列处为 0。"""
+    d = check_array("d", d, ndim=6, min_size=0)
+    x_shape = tuple(check_int_seq("x_shape", x_shape, min=0))
+    n, ho, ph, wo, pw, c = d.shape
+    if (len(x_shape) != 4 or x_shape[0] != n or x_shape[3] != c
+            or x_shape[1] // ph != ho or x_shape[2] // pw != wo):
+        raise ValueError(f"x_shape {x_shape} 与 d 的形状 {d.shape} 不相容")
+    dx = np.zeros(x_shape, dtype=d.dtype)
+    dx[:, :ho * ph, :wo * pw, :] = d.reshape(n, ho * ph, wo * pw, c)
+    return dx
+
+
+class MaxPool2D(Layer):
+    """最大池化（窗口不重叠，步幅 = 窗口大小），NHWC。
+
+    梯度只流向每个窗口里取到最大值的那个元素；有并列的最大值时，
+    给按行优先顺序的第一个，与 tf.nn.max_pool2d 的梯度相同。
+    """
+
+    def __init__(self, pool_size=2):
+        self.pool_size = check_int_pair("pool_size", pool_size, min=1)
+
+    def forward(self, x):
+        ph, pw = self.pool_size
+        v = pool_windows(x.data, ph, pw)
+        # 窗口内的 ph*pw 个偏移各是一片 (N, Ho, Wo, C)，逐片取最大
+        y = v[:, :, 0, :, 0, :].copy()
+        for a in range(ph):
+            for b in range(pw):
+                np.maximum(y, v[:, :, a, :, b, :], out=y)
+
+        def backward_fn(g):
+            d = np.zeros(v.shape, dtype=g.dtype)
+            # free：这个窗口还没有元素分到梯度
+            free = np.ones(y.shape, dtype=bool)
+            for a in range(ph):
+                for b in range(pw):
+                    hit = free & (v[:, :, a, :, b, :] == y)
+                    d[:, :, a, :, b, :] = g * hit
+                    free &= ~hit
+            x.add_grad(unpool_windows(d, x.shape))
+
+        return Tensor(y, (x,), backward_fn)
+
+
+class AvgPool2D(Layer):
+    """平均池化（窗口不重叠，步幅 = 窗口大小），NHWC；
+    窗口里每个元素得到 1/(ph*pw) 的梯度。"""
+
+    def __init__(self, pool_size=2):
+        self.pool_size = check_int_pair("pool_size", pool_size, min=1)
+
+    def forward(self, x):
+        ph, pw = self.pool_size
+        v = pool_windows(x.data, ph, pw)
+        dtype = v.dtype if v.dtype.kind == "f" else np.float64
+        y = np.zeros(v[:, :, 0, :, 0, :].shape, dtype=dtype)
+        for a in range(ph):
+            for b in range(pw):
+                y += v[:, :, a, :, b, :]
+        y /= ph * pw
+
+        def backward_fn(g):
+            share = g[:, :, None, :, None, :] / (ph * pw)
+            x.add_grad(unpool_windows(np.broadcast_to(share, v.shape),
+                                      x.shape))
+
+        return Tensor(y, (x,), backward_fn)
+
+
+def _check_logits(name, t):
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{name} 应为 Tensor，收到 {describe(t)}")
+    if t.data.ndim != 2 or t.data.size == 0:
+        raise ValueError(f"{name} 应为形状 (N, 类别数) 的非空 Tensor，"
+                         f"收到形状 {t.shape}")
+    return t
+
+
 def softmax_cross_entropy(logits, labels):
-    """softmax 与交叉熵合在一起：返回批量平均损失（标量 Tensor）；labels 是整数类别。"""
-    if not isinstance(logits, Tensor) or logits.data.ndim != 2:
-        raise ValueError(f"logits 应为形状 (N, 类别数) 的 Tensor，收到 {getattr(logits, 'shape', type(logits))}")
-    labels = np.asarray(labels)
-    n, k = logits.shape
-    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels 应为 {n} 个整数类别，收到形状 {labels.shape}、类型 {labels.dtype}")
+    """softmax 与交叉熵合在一起：返回批量平均损失（标量 Tensor）；
+    labels 是整数类别。"""
+    n, k = _check_logits("logits", logits).shape
+    labels = check_array("labels", labels, shape=(n,))
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels 应为整数类别，收到类型 {labels.dtype}")
     if labels.min() < 0 or labels.max() >= k:
-        raise ValueError(f"labels 应在 [0, {k}) 内，收到范围 [{labels.min()}, {labels.max()}]")
-    z = logits.data - logits.data.max(axis=1, keepdims=True)        # 减去每行最大值，exp 不会溢出
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))        # log softmax
+        raise ValueError(f"labels 应在 [0, {k}) 内，"
+                         f"收到范围 [{labels.min()}, {labels.max()}]")
+    # 减去每行最大值，exp 不会溢出；log_p 是 log softmax
+    z = logits.data - logits.data.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     rows = np.arange(n)
     loss = -log_p[rows, labels].mean()
 
     def backward_fn(g):
-        d = np.exp(log_p)                                           # softmax 概率
-        d[rows, labels] -= 1                                        # p - onehot(y)
+        # softmax 概率减去独热标签，再除以批量大小
+        d = np.exp(log_p)
+        d[rows, labels] -= 1
         logits.add_grad(g * d / n)
 
-    return Tensor(np.asarray(loss, dtype=logits.data.dtype), (logits,), backward_fn)
+    return Tensor(np.asarray(loss, dtype=logits.data.dtype), (logits,),
+                  backward_fn)
+
+
+def mse_loss(pred, target):
+    """均方误差：对全部 N*K 个元素取平均（与 Keras 的
+    MeanSquaredError 相同）；梯度 2 (pred - target) / (N*K)。"""
+    _check_logits("pred", pred)
+    target = check_array("target", target, shape=pred.shape)
+    diff = pred.data - target
+    m = diff.size
+    loss = np.mean(diff * diff)
+
+    def backward_fn(g):
+        pred.add_grad(g * 2 * diff / m)
+
+    return Tensor(np.asarray(loss, dtype=pred.data.dtype), (pred,),
+                  backward_fn)
+
+
+def binary_cross_entropy(probs, targets, eps=1e-7):
+    """二元交叉熵：probs 是 Sigmoid 输出的概率，对全部元素取平均。
+
+    与 Keras 的 BinaryCrossentropy 一样，先把 probs 截断到
+    [eps, 1 - eps]，log 就不会得到 -inf；被截断的元素梯度为 0。
+    """
+    _check_logits("probs", probs)
+    eps = check_float("eps", eps, min=0, max=0.5, min_open=True,
+                      max_open=True)
+    p = probs.data
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(f"probs 应在 [0, 1] 内，收到范围 "
+                         f"[{p.min():.4g}, {p.max():.4g}]")
+    targets = check_array("targets", targets, shape=probs.shape)
+    if targets.min() < 0 or targets.max() > 1:
+        raise ValueError("targets 应在 [0, 1] 内")
+    q = np.clip(p, eps, 1 - eps)
+    m = q.size
+    loss = -np.mean(targets * np.log(q) + (1 - targets) * np.log(1 - q))
+
+    def backward_fn(g):
+        inside = (p > eps) & (p < 1 - eps)
+        d = (q - targets) / (q * (1 - q) * m)
+        probs.add_grad(g * d * inside)
+
+    return Tensor(np.asarray(loss, dtype=p.dtype), (probs,), backward_fn)
 
 
 class SGD:
     """随机梯度下降：p <- p - lr * grad。"""
 
     def __init__(self, parameters, lr=0.1):
-        self.parameters = list(parameters)
-        if not lr > 0:
-            raise ValueError(f"学习率 lr 应为正数，收到 {lr!r}")
-        self.lr = lr
+        params = list(parameters) if isinstance(
+            parameters, (list, tuple)) else None
+        if params is None or not all(
+                isinstance(p, Tensor) and p.requires_grad for p in params):
+            raise TypeError("parameters 应为需要梯度的 Tensor 组成的列表，"
+                            f"收到 {describe(parameters)}")
+        if not params:
+            raise ValueError("parameters 不能为空")
+        self.parameters = params
+        self.lr = check_float("lr", lr, min=0, min_open=True)
 
     def zero_grad(self):
+        """把全部参数的梯度清零（backward 会累加梯度）。"""
         for p in self.parameters:
             p.grad = None
 
@@ -296,17 +577,38 @@ class SGD:
                 p.data -= self.lr * p.grad
 
 
-def train_epoch(model, optimizer, x, y, batch_size, rng):
-    """打乱训练集，按小批量训练一轮，返回各批损失的平均值。"""
-    batch_size = _check_positive_int("batch_size", batch_size)
-    if len(x) != len(y):
-        raise ValueError(f"x 与 y 的样本数应相同，收到 {len(x)} 和 {len(y)}")
+def _check_data(model, x, y=None):
+    if not isinstance(model, Layer):
+        raise TypeError(f"model 应为 Layer（例如 Sequential），"
+                        f"收到 {describe(model)}")
+    x = check_array("x", x, ndim=(2, 3, 4))
+    if y is not None:
+        y = check_array("y", y, ndim=(1, 2), min_size=1)
+        if len(y) != len(x):
+            raise ValueError(f"x 与 y 的样本数应相同，"
+                             f"收到 {len(x)} 和 {len(y)}")
+    return x, y
+
+
+def train_epoch(model, optimizer, x, y, batch_size, rng,
+                loss_fn=softmax_cross_entropy):
+    """打乱训练集，按小批量训练一轮，返回各批损失的平均值。
+
+    rng 可以是 Generator 或整数种子（每次调用都得到同样的打乱顺序）。
+    loss_fn(输出, 标签) 返回标量 Tensor，默认是 softmax 交叉熵。
+    """
+    x, y = _check_data(model, x, y)
+    if not isinstance(optimizer, SGD):
+        raise TypeError(f"optimizer 应为 SGD，收到 {describe(optimizer)}")
+    batch_size = check_int("batch_size", batch_size, min=1)
+    rng = check_rng("rng", rng)
+    check_callable("loss_fn", loss_fn)
     model.train()
     order = rng.permutation(len(x))
     losses = []
     for start in range(0, len(x), batch_size):
         idx = order[start:start + batch_size]
-        loss = softmax_cross_entropy(model(Tensor(x[idx])), y[idx])
+        loss = loss_fn(model(Tensor(x[idx])), y[idx])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -315,7 +617,9 @@ def train_epoch(model, optimizer, x, y, batch_size, rng):
 
 
 def predict(model, x, batch_size=500):
-    """推理模式下逐批计算 logits（丢弃法关闭）。"""
-    batch_size = _check_positive_int("batch_size", batch_size)
+    """推理模式下逐批计算网络的输出（丢弃法关闭）。"""
+    x, _ = _check_data(model, x)
+    batch_size = check_int("batch_size", batch_size, min=1)
     model.eval()
-    return np.concatenate([model(Tensor(x[i:i + batch_size])).data for i in range(0, len(x), batch_size)])
+    return np.concatenate([model(Tensor(x[i:i + batch_size])).data
+                           for i in range(0, len(x), batch_size)])

@@ -7,9 +7,10 @@ Prints (no files written, not a test):
 1. training throughput (examples/s) of the chapter-7 NumPy CNN against a seed-style
    implementation of the same network and the same maths (loops over output positions
    in im2col/col2im, float64, a zero gradient array for every tensor, like the NumPy
-   tutorial the chapter is based on), and against the chapter code with only the
-   convolution swapped for the position loops -- at the seed's batch size 2 and at
-   the chapter's batch size 32, on the same MNIST batches;
+   tutorial the chapter is based on), against the chapter code with only the
+   convolution swapped for the position loops, and against the chapter's pooled
+   variant (a 2x2 max pooling after the convolution) -- at the seed's batch size 2 and
+   at the chapter's batch size 32, on the same MNIST batches;
 2. the NumPy convolution forward pass (im2col + one matmul) against tf.nn.conv2d on
    the same tensors;
 3. Keras: the same seed network, and the modern LeNet of chapter 6
@@ -203,6 +204,14 @@ def chapter_network(seed=0):
                           nc.Dense(26 * 26 * 16, 64, rng=rng), nc.ReLU(), nc.Dense(64, 10, rng=rng)])
 
 
+def pooled_network(seed=0):
+    """The chapter's pooled variant: a 2x2 max pooling after the convolution (13x13x16 features)."""
+    rng = np.random.default_rng(seed)
+    return nc.Sequential([nc.Conv2D(1, 16, 3, rng=rng), nc.MaxPool2D(2), nc.Flatten(),
+                          nc.Dropout(0.2, rng=rng), nc.Dense(13 * 13 * 16, 64, rng=rng), nc.ReLU(),
+                          nc.Dense(64, 10, rng=rng)])
+
+
 class LoopConv2D(nc.Conv2D):
     """The chapter's Conv2D with im2col/col2im replaced by loops over output positions."""
 
@@ -293,7 +302,8 @@ def bench_training(x, y, rounds, min_seconds):
         seed_net = SeedNetwork([p.data for p in chapter_network().parameters()], np.random.default_rng(0))
         lr = LEARNING_RATE[batch]
         impls["seed"] = lambda xb, yb, net=seed_net, lr=lr: seed_step(net, xb, yb, lr)
-        for name, make in (("loop", loop_conv_network), ("chapter", chapter_network)):
+        for name, make in (("loop", loop_conv_network), ("chapter", chapter_network),
+                           ("pooled", pooled_network)):
             net = make()
             opt = nc.SGD(net.parameters(), lr=lr)
             net.train()
@@ -424,8 +434,9 @@ def main():
     rows = bench_training(x_train, y_train, rounds, min_seconds)
     names = {"seed": "教程风格（逐位置循环，float64）",
              "loop": "本章代码，但卷积用逐位置循环",
-             "chapter": "本章代码（sliding_window_view + 一次矩阵乘法）"}
-    print(f"1. 训练吞吐量（样本/秒；同一网络、同一批 MNIST 数据，三种实现的梯度已核对一致；{rounds} 轮交替测量取中位数）")
+             "chapter": "本章代码（sliding_window_view + 一次矩阵乘法）",
+             "pooled": "本章代码 + 2×2 最大池化（第 7 章的池化网络）"}
+    print(f"1. 训练吞吐量（样本/秒；同一批 MNIST 数据；前三种是同一个网络，梯度已核对一致；{rounds} 轮交替测量取中位数）")
     print("   “CPU”按本进程的 CPU 时间计（单线程，相当于独占一个核心），“墙钟”按实际经过的时间计")
     print(f"{'CPU 批量2':>10} {'CPU 批量32':>10} {'墙钟 批量2':>10} {'墙钟 批量32':>10}   实现")
     for key, label in names.items():
@@ -436,6 +447,9 @@ def main():
         seed2, seed32 = rows[("seed", SEED_BATCH)][k], rows[("seed", CHAPTER_BATCH)][k]
         print(f"   [{what}] 本章/教程风格：批量 2 时 {chap2 / seed2:.1f} 倍，批量 32 时 {chap32 / seed32:.1f} 倍；"
               f"本章（批量 32）/教程风格（批量 2）= {chap32 / seed2:.1f} 倍（目标 ≥ 30 倍）")
+        pool2, pool32 = rows[("pooled", SEED_BATCH)][k], rows[("pooled", CHAPTER_BATCH)][k]
+        print(f"   [{what}] 池化/不池化（都是本章代码）：批量 2 时 {pool2 / chap2:.1f} 倍，"
+              f"批量 32 时 {pool32 / chap32:.1f} 倍")
     print()
 
     print(f"2. 卷积前向：NumPy（im2col + 一次矩阵乘法）对 tf.nn.conv2d（float32，同一组张量，毫秒，取最短用时的中位数）")
