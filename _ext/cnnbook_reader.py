@@ -18,6 +18,7 @@ LaTeX
   ``_ext/cnnbook.sty``).
 """
 import importlib.util
+import html
 import shutil
 from pathlib import Path
 
@@ -112,11 +113,30 @@ def on_html_page_context(app, pagename, templatename, context, doctree):
         group["tooltip"] = "下载"
 
 
+def _write_index_redirect(app, outdir):
+    """index.html: the redirect to the front page, as a real page.
+
+    sphinx-external-toc writes a one-line ``<meta http-equiv="Refresh">`` only
+    when index.html is missing; ours also carries the charset, a Chinese title,
+    the favicon and a link for browsers that do not follow the redirect.
+    """
+    root = app.config.root_doc
+    icon = f'\n<link rel="icon" href="_static/{Path(app.config.html_favicon).name}"/>' \
+        if app.config.html_favicon else ""
+    (outdir / "index.html").write_text(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+        f'<meta http-equiv="Refresh" content="0; url={root}.html"/>\n'
+        f"<title>{html.escape(app.config.html_title or app.config.project)}</title>{icon}\n"
+        f'</head>\n<body><p><a href="{root}.html">打开本书首页</a></p></body>\n</html>\n',
+        encoding="utf-8")
+
+
 def on_build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     shutil.copyfile(_archive_path(app), outdir / app.config.cnnbook_archive_name)
+    _write_index_redirect(app, outdir)
     target = outdir / PDF_NAME
     if app.config.cnnbook_pdf_available:
         shutil.copyfile(_pdf_path(app), target)
