@@ -176,9 +176,16 @@ def pytest_generate_tests(metafunc):
         params = []
         for _, chapters in toc_parts():
             for docname in chapters:
-                marks = [] if selected(docname) else [pytest.mark.skip(
-                    reason=f"{docname} trains for most of its run: "
-                           f"{SELECT_ENV}=all (or a list of chapters) runs it twice")]
+                if selected(docname):
+                    marks = []
+                elif os.environ.get(SELECT_ENV, "").strip():
+                    marks = [pytest.mark.skip(
+                        reason=f"{docname} is not in {SELECT_ENV}")]
+                else:
+                    marks = [pytest.mark.skip(
+                        reason=f"{docname} trains for most of its run: "
+                               f"{SELECT_ENV}=all (or a list of chapters) "
+                               "runs it twice")]
                 params.append(pytest.param(docname, marks=marks, id=docname))
         metafunc.parametrize("twice_chapter", params)
 
