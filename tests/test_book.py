@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import toc_docnames
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,14 +75,6 @@ def search_index(html_dir):
     text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
     return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
-
-def toc_docnames():
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from test_browser import toc_docnames as names
-
-    return names()
 
 
 def glossary_terms():

@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-import yaml
+from conftest import toc_docnames
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -204,24 +204,6 @@ def offline_page(browser):
     page = OfflinePage(browser)
     yield page
     page.close()
-
-
-def toc_docnames():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(re.sub(r"\.(md|ipynb)$", "", node["file"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return names
 
 
 WAIT_FOR_MATHJAX = """

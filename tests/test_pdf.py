@@ -25,6 +25,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import chapter_docnames, toc_docnames  # noqa: E402
 from test_reader_habits import inline_text, markdown_sources, source_path, walk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,21 +40,6 @@ SENTENCES = [
 ]
 MAX_OVERFULL_PT = 5.0
 IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def toc_docnames():
-    """Every page of the book in reading order (the root, then each file of _toc.yml)."""
-    from sphinx_external_toc.parsing import parse_toc_yaml
-
-    site_map = parse_toc_yaml(ROOT / "_toc.yml")
-    names = [site_map.root.docname]
-    for tree in site_map.root.subtrees:
-        names += [item for item in tree.items if isinstance(item, str)]
-    return names
-
-
-def chapter_docnames():
-    return [name for name in toc_docnames() if name.startswith("chapters/")]
 
 
 def _loud_skip(message):
