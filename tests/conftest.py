@@ -13,6 +13,10 @@ by the ``pdf_build`` fixture, so that the HTML build links it from every page's
 download menu; without TeX (and no apt-get to install it) the PDF tests skip loudly.
 ``CNNBOOK_SKIP_PDF=1`` skips the PDF (and its tests) for quicker runs.
 """
+import functools
+import hashlib
+import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -49,6 +53,31 @@ def toc_docnames():
 
     walk({k: v for k, v in toc.items() if k != "root"})
     return [re.sub(r"\.(md|ipynb)$", "", n) for n in names]
+
+
+@functools.lru_cache(maxsize=None)
+def zoo_tool():
+    """tools/zoo.py as a module (its SPECS are the zoo's frozen architectures)."""
+    spec = importlib.util.spec_from_file_location("zoo_tool", ROOT / "tools" / "zoo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def zoo_specs(module):
+    """The zoo specs whose builder lives in cnnbook.<module>, by name."""
+    return {s["name"]: s for s in zoo_tool().SPECS if s["builder"].startswith(f"cnnbook.{module}:")}
+
+
+def model_structure(model):
+    """Layer names and classes in order, then every weight's path and shape."""
+    return ([[layer.name, type(layer).__name__] for layer in model.layers]
+            + [[w.path, list(w.shape)] for w in model.weights])
+
+
+def model_fingerprint(model):
+    """sha256 of model_structure: equal exactly when a zoo weight file would load."""
+    return hashlib.sha256(json.dumps(model_structure(model)).encode()).hexdigest()
 
 
 def chapter_docnames():

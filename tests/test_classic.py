@@ -15,16 +15,14 @@
   stacks, and the support of the gradient of one output pixel (all-ones
   kernels) on random networks with parallel branches.
 """
-import hashlib
-import importlib.util
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import model_fingerprint, zoo_specs
 
 from cnnbook.env import quiet_tensorflow, set_seed
 
@@ -40,26 +38,8 @@ from cnnbook.classic import (GOOGLENET_STAGES, VGG_ARCHS, alexnet,  # noqa: E402
                              vgg_block)
 from cnnbook.conv import receptive_field  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-
-
-def zoo_specs():
-    spec = importlib.util.spec_from_file_location("zoo_tool", ROOT / "tools" / "zoo.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return {s["name"]: s for s in module.SPECS if s["builder"].startswith("cnnbook.classic:")}
-
-
-def structure(model):
-    """Layer names and classes in order, then every weight's path and shape."""
-    return ([[layer.name, type(layer).__name__] for layer in model.layers]
-            + [[w.path, list(w.shape)] for w in model.weights])
-
-
-def fingerprint(model):
-    return hashlib.sha256(json.dumps(structure(model)).encode()).hexdigest()
 
 
 # Computed with the builders the zoo trained with (the draft written before
@@ -75,19 +55,19 @@ ZOO_STRUCTURE = {
 
 @pytest.mark.parametrize("name", list(ZOO_STRUCTURE))
 def test_zoo_architectures_are_frozen(name):
-    spec = zoo_specs()[name]
+    spec = zoo_specs("classic")[name]
     builder = {"vgg": vgg, "googlenet": googlenet, "alexnet": alexnet, "nin": nin}[name]
     model = builder(**spec["kwargs"])
     params, digest = ZOO_STRUCTURE[name]
     assert model.count_params() == params
-    assert fingerprint(model) == digest
+    assert model_fingerprint(model) == digest
 
 
 def test_every_layer_has_an_explicit_name():
     """Keras numbers automatic names (conv2d, conv2d_1, ...): building a model twice in one
     session gives different automatic names but the same explicit ones."""
     builders = {"vgg": vgg, "googlenet": googlenet, "alexnet": alexnet, "nin": nin}
-    for name, spec in zoo_specs().items():
+    for name, spec in zoo_specs("classic").items():
         first = [la.name for la in builders[name](**spec["kwargs"]).layers]
         second = [la.name for la in builders[name](**spec["kwargs"]).layers]
         assert first == second, name

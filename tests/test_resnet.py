@@ -12,15 +12,13 @@
   ``tf.concat`` and ``tf.nn.avg_pool2d`` compute (hypothesis, random weights).
 - ``shortcut=False`` gives the same network without any addition.
 """
-import hashlib
-import importlib.util
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import model_fingerprint, zoo_specs
 
 from cnnbook.env import quiet_tensorflow, set_seed
 
@@ -33,26 +31,8 @@ from cnnbook.resnet import (BN_EPSILON, DENSENET_BLOCKS, RESNET_STAGES,  # noqa:
                             densenet, resnet, residual_block,
                             transition_block)
 
-ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=20, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-
-
-def zoo_specs():
-    spec = importlib.util.spec_from_file_location("zoo_tool", ROOT / "tools" / "zoo.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return {s["name"]: s for s in module.SPECS if s["builder"].startswith("cnnbook.resnet:")}
-
-
-def structure(model):
-    """Layer names and classes in order, then every weight's path and shape."""
-    return ([[layer.name, type(layer).__name__] for layer in model.layers]
-            + [[w.path, list(w.shape)] for w in model.weights])
-
-
-def fingerprint(model):
-    return hashlib.sha256(json.dumps(structure(model)).encode()).hexdigest()
 
 
 def trainable(model):
@@ -69,11 +49,11 @@ ZOO_STRUCTURE = {
 
 @pytest.mark.parametrize("name", list(ZOO_STRUCTURE))
 def test_zoo_architectures_are_frozen(name):
-    spec = zoo_specs()[name]
+    spec = zoo_specs("resnet")[name]
     model = {"resnet": resnet, "densenet": densenet}[name](**spec["kwargs"])
     params, digest = ZOO_STRUCTURE[name]
     assert model.count_params() == params
-    assert fingerprint(model) == digest
+    assert model_fingerprint(model) == digest
     again = {"resnet": resnet, "densenet": densenet}[name](**spec["kwargs"])
     assert [la.name for la in again.layers] == [la.name for la in model.layers]
 

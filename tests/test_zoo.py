@@ -8,7 +8,6 @@ test images (the chapters print the full 10,000-image accuracies, checked by
 nbval), and runs the trainer for a few steps, twice, to show that a run is
 reproducible to the byte.
 """
-import importlib.util
 import json
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from conftest import zoo_tool as load_zoo_tool
 
 from cnnbook.env import quiet_tensorflow
 
@@ -26,9 +27,7 @@ from cnnbook.train import evaluate  # noqa: E402
 from cnnbook.zoo import build_zoo_model, load_zoo_model, zoo_dir, zoo_records  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("zoo_tool", ROOT / "tools" / "zoo.py")
-zoo_tool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(zoo_tool)
+zoo_tool = load_zoo_tool()
 SPECS = zoo_tool.SPEC_BY_NAME
 RECORDS = zoo_records()
 
