@@ -49,8 +49,11 @@ favicon: $(STAMP)
 serve: book
 	$(BIN)/python tools/serve_book.py --open
 
+# make test runs on every core (pytest-xdist; conftest.py keeps a notebook's cells, the
+# book build and each module's fixtures on one worker); TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval tests chapters
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --nbval tests chapters
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
