@@ -23,19 +23,18 @@ from the repo root (``jupytext --to py``, ``ipython``).  The repo root and
 
 - ``chapters/``: nbval runs every cell of every chapter there (``make test``);
 - the repo root: ``tests/test_run_twice.py`` runs its chapters (by default
-  those without training-like cells) from the root, every cell, twice; for
-  every other chapter of ``_toc.yml`` the set-up and banner cells (the first
-  two code cells) run here in a fresh kernel whose working directory is the
+  those without training-like cells) from the root, every cell, twice;
+  ``tests/test_setup_cells.py`` runs the set-up and banner cells of every
+  chapter of ``_toc.yml`` in a fresh kernel whose working directory is the
   root, then again after TensorFlow's runtime has been initialised, as in a
   second "Run All" (a full run of a training chapter costs up to 120 s, twice
-  that to run it twice); and a static scan of every chapter rejects
+  that to run it twice); and a static scan here of every chapter rejects
   working-directory-relative paths (``"../tools/x.py"``, ``"data/x.npz"``,
   ``os.chdir``, ``%cd``, ``%run x.py``, ``!python x.py``).  Files are reached
   through the package (``cnnbook.datasets.data_dir()``, ``cnnbook.zoo``,
   modules of ``cnnbook``), never through the working directory.
 """
 import ast
-import copy
 import json
 import os
 import re
@@ -47,11 +46,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_run_twice import checked_view, nbval_options, selected  # noqa: E402
 
 # ------------------------------------------------------------------ non-editable install
 
@@ -188,38 +185,3 @@ def test_chapter_has_no_working_directory_relative_paths(chapter_page):
         f"{chapter.name} depends on the kernel's working directory (chapters/ or the repo "
         f"root): resolve files from the package (cnnbook.datasets.data_dir(), a cnnbook "
         f"module) or use tempfile:\n  " + "\n  ".join(problems))
-
-
-def test_setup_cells_run_from_the_repo_root_and_again(chapter_page):
-    """A fresh kernel at the repo root runs the set-up and banner cells, initialises
-    TensorFlow's runtime, then runs both cells again (a reader's second "Run All"):
-    no error, and the set-up cell's checked outputs are the stored ones both times.
-
-    A chapter that tests/test_run_twice.py runs in full from the root is covered there.
-    """
-    if selected(chapter_page):
-        pytest.skip("tests/test_run_twice.py runs every cell of this chapter from the repo root")
-    chapter = ROOT / f"{chapter_page}.ipynb"
-    setup = [c for c in nbformat.read(chapter, as_version=4).cells if c.cell_type == "code"][:2]
-    first_op = nbformat.v4.new_code_cell(
-        "import tensorflow as _tf\n_ = _tf.constant(1.0) + 1.0  # the runtime is now initialised")
-    where = nbformat.v4.new_code_cell("import os; print(os.getcwd())")
-    def again():  # copies with cell ids of their own
-        return [nbformat.v4.new_code_cell(c.source, metadata=copy.deepcopy(c.metadata)) for c in setup]
-
-    cells = again() + [first_op] + again()
-    nb = nbformat.v4.new_notebook(cells=cells + [where])
-    # the root conftest.py has put the quiet TensorFlow settings into os.environ
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(ROOT)}})
-    client.execute()
-    labels = ["set-up", "banner", "first op", "set-up again", "banner again"]
-    for label, cell in zip(labels, nb.cells):
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        assert not errors, f"{chapter.name}, {label} cell: {errors[0].ename}: {errors[0].evalue}"
-    for label, ran, stored in zip(labels[3:], nb.cells[3:5], setup):
-        if nbval_options(stored)["check"]:
-            assert checked_view(ran.outputs) == checked_view(stored.outputs), (
-                f"{chapter.name}: the {label} cell prints something else than the stored output")
-    assert checked_view(nb.cells[0].outputs) == checked_view(setup[0].outputs)
-    assert nb.cells[-1].outputs[0].text.strip() == str(ROOT)

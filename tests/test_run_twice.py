@@ -21,8 +21,9 @@ only is what this test is for.
 **The kernel's working directory is the repo root**, not ``chapters/``: nbval
 already runs every chapter from ``chapters/``, so running from the root here
 covers the other place a reader's kernel may start (see tests/test_install.py)
-at no extra cost; tests/test_install.py runs the set-up cells of the other
-chapters from the root and scans every chapter for relative paths.
+at no extra cost; tests/test_setup_cells.py runs the set-up cells of every
+chapter from the root, and tests/test_install.py scans every chapter for
+relative paths.
 
 **Cost, and which chapters.**  Running a chapter twice costs its first run
 (kernel start, imports, first traces) plus a second run that repeats every
@@ -44,7 +45,7 @@ default either.  Those run when asked for::
     CNNBOOK_RUN_TWICE=none pytest ...                           # none
 
 Chapters not selected are reported as skipped, with this variable in the
-reason; tests/test_install.py runs their set-up cells from the repo root, then
+reason; tests/test_setup_cells.py runs their set-up cells from the repo root, then
 again after TensorFlow's runtime is initialised, as a second "Run All" would.
 """
 import copy

@@ -1,37 +1,51 @@
-"""The set-up cell of every chapter leaves the TensorFlow runtime uninitialised.
+"""The set-up cell of every chapter leaves the TensorFlow runtime uninitialised,
+and the set-up and banner cells run from the repo root, twice.
 
-Why it matters: GPU memory growth (and logical devices) can only be configured
-before TensorFlow's runtime initialises -- the first op or variable initialises
-it.  ``quiet_tensorflow()`` calls ``cnnbook.gpu.enable_memory_growth()`` at its
-first call, inside each chapter's set-up cell.  Initialisation is one-way, so
-if the runtime is still uninitialised *after* the whole set-up cell has run, it
-was uninitialised when memory growth was configured, and the setting took
-effect.  No machine of this project has a GPU, so this is what can be proven
-on a CPU.
+**Why the runtime matters.**  GPU memory growth (and logical devices) can only
+be configured before TensorFlow's runtime initialises -- the first op or
+variable initialises it.  ``quiet_tensorflow()`` calls
+``cnnbook.gpu.enable_memory_growth()`` at its first call, inside each chapter's
+set-up cell.  Initialisation is one-way, so if the runtime is still
+uninitialised *after* the whole set-up cell has run, it was uninitialised when
+memory growth was configured, and the setting took effect.  No machine of this
+project has a GPU, so this is what can be proven on a CPU.
 
-Each chapter listed in ``_toc.yml`` gets a fresh Jupyter kernel (nbclient, the
-kernel's working directory is ``chapters/`` as in ``make execute``) that runs
-the chapter's first code cell and then a probe cell.  Two independent probes:
+**One fresh kernel per chapter of ``_toc.yml``** (nbclient) runs, in order:
 
-1. Public API: ``tf.config.set_logical_device_configuration`` on the CPU with a
-   configuration *different* from the current one succeeds.  In TensorFlow
-   2.21, ``Context.set_logical_device_configuration`` returns early when the
-   configuration is unchanged and otherwise raises ``RuntimeError("Virtual
-   devices cannot be modified after being initialized")`` once the runtime is
-   initialised -- the same check (``self._context_handle is not None``) that
-   makes ``Context.set_memory_growth`` raise "Physical devices cannot be
-   modified after being initialized".  A different configuration is used so
-   that the early return cannot hide an initialised runtime (chapter 8's set-up
-   already splits the CPU in two; the probe asks for one more).
-2. Internal: ``context.context()._context_handle is None``, the attribute that
-   both checks read.
+1. the chapter's set-up cell (its first code cell);
+2. the probe (``PROBE``), with two independent checks:
 
-The probe also checks that the set-up really called ``enable_memory_growth``
-(``cnnbook.env._GROWTH_REPORT`` is set, with one line per GPU).
+   - public API: ``tf.config.threading.set_intra_op_parallelism_threads``
+     with a value *different* from the current one succeeds, and the old value
+     is put back (so the rest of the run is unchanged).  In TensorFlow 2.21 the
+     setter (``Context.intra_op_parallelism_threads``) returns early when the
+     value is unchanged and otherwise raises ``RuntimeError("Intra op
+     parallelism cannot be modified after initialization.")`` once the runtime
+     is initialised -- the same check (``self._context_handle is not None``)
+     after the same early return that makes ``Context.set_memory_growth``
+     raise "Physical devices cannot be modified after being initialized";
+   - internal: ``context.context()._context_handle is None``, the attribute
+     both checks read;
+
+   and that the set-up really called ``enable_memory_growth``
+   (``cnnbook.env._GROWTH_REPORT`` is set, one line per GPU);
+3. the banner cell (the second code cell), then one TensorFlow op (now the
+   runtime is initialised), then the set-up and banner cells again, as in a
+   reader's second "Run All": no error, and the checked outputs of the set-up
+   and banner cells are the stored ones both times.
+
+**The kernel's working directory is the repo root**, not ``chapters/`` where
+nbval runs every cell: a kernel can start elsewhere (VS Code's
+``jupyter.notebookFileRoot``, a chapter run as a script from the root; see
+tests/test_install.py, which also scans every chapter for
+working-directory-relative paths).
+
 ``test_probe_detects_an_initialised_runtime`` shows the probe is not vacuous:
-after ``tf.constant(1.0)`` in the set-up, both probes report "initialised".
+after ``tf.constant(1.0)`` in the set-up, both checks report "initialised".
 """
+import copy
 import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -39,6 +53,8 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_run_twice import checked_view, nbval_options  # noqa: E402
 
 PROBE = """\
 import json
@@ -47,11 +63,10 @@ from tensorflow.python.eager import context
 import cnnbook.env
 
 handle_is_none = context.context()._context_handle is None
-cpu = tf.config.list_physical_devices("CPU")[0]
-current = tf.config.get_logical_device_configuration(cpu) or []
-wanted = [tf.config.LogicalDeviceConfiguration()] * (len(current) + 1)
+threads = tf.config.threading.get_intra_op_parallelism_threads()
 try:
-    tf.config.set_logical_device_configuration(cpu, wanted)
+    tf.config.threading.set_intra_op_parallelism_threads(threads + 1)
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
     can_configure = True
 except RuntimeError:
     can_configure = False
@@ -65,43 +80,74 @@ print(json.dumps({
 """
 
 
-def first_code_cell(docname):
+def code_cells(docname):
     nb = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
-    return next(c.source for c in nb.cells if c.cell_type == "code")
+    return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def run_probe(setup_source):
-    """Run the set-up source, then the probe, in a fresh kernel; return the probe's JSON."""
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(setup_source), nbformat.v4.new_code_cell(PROBE)]
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(ROOT / "chapters")}})
-    client.execute()
-    texts = [out.text for out in nb.cells[1].outputs
+def probe_result(cell):
+    texts = [out.text for out in cell.outputs
              if out.output_type == "stream" and out.name == "stdout"]
     return json.loads("".join(texts).strip().splitlines()[-1])
 
 
-def test_every_chapter_set_up_leaves_the_runtime_uninitialised(chapter_page):
-    result = run_probe(first_code_cell(chapter_page))
+def run_cells(cells, cwd=ROOT, allow_errors=False):
+    nb = nbformat.v4.new_notebook(cells=cells)
+    # the root conftest.py has put the quiet TensorFlow settings into os.environ
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(cwd)}})
+    client.execute()
+    return nb.cells
+
+
+def copies(cells):
+    """New cells (ids of their own) with the same source and metadata."""
+    return [nbformat.v4.new_code_cell(c.source, metadata=copy.deepcopy(c.metadata)) for c in cells]
+
+
+def test_setup_leaves_the_runtime_uninitialised_and_runs_again(chapter_page):
+    chapter = ROOT / f"{chapter_page}.ipynb"
+    setup, banner = code_cells(chapter_page)[:2]
+    first_op = nbformat.v4.new_code_cell(
+        "import tensorflow as _tf\n_ = _tf.constant(1.0) + 1.0  # the runtime is now initialised")
+    where = nbformat.v4.new_code_cell("import os; print(os.getcwd())")
+    cells = (copies([setup]) + [nbformat.v4.new_code_cell(PROBE)] + copies([banner])
+             + [first_op] + copies([setup, banner]) + [where])
+    ran = run_cells(cells, allow_errors=True)
+    labels = ["set-up", "probe", "banner", "first op", "set-up again", "banner again"]
+    for label, cell in zip(labels, ran):
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert not errors, f"{chapter.name}, {label} cell: {errors[0].ename}: {errors[0].evalue}"
+
+    result = probe_result(ran[1])
     assert result["handle_is_none"], f"{chapter_page}: the set-up cell initialised the runtime"
     assert result["can_configure"], (
-        f"{chapter_page}: a logical-device configuration was refused after the set-up cell")
+        f"{chapter_page}: a runtime setting could not be changed after the set-up cell")
     assert result["growth_report"] is not None, (
         f"{chapter_page}: the set-up cell did not call quiet_tensorflow()")
     assert len(result["growth_report"]) == result["n_gpus"]
+
+    assert checked_view(ran[0].outputs) == checked_view(setup.outputs), (
+        f"{chapter.name}: the set-up cell prints something else than the stored output")
+    for label, cell, stored in [("banner", ran[2], banner), ("set-up again", ran[4], setup),
+                                ("banner again", ran[5], banner)]:
+        if nbval_options(stored)["check"]:
+            assert checked_view(cell.outputs) == checked_view(stored.outputs), (
+                f"{chapter.name}: the {label} cell prints something else than the stored output")
+    assert ran[-1].outputs[0].text.strip() == str(ROOT)
 
 
 def test_probe_detects_an_initialised_runtime():
     setup = ("from cnnbook.env import quiet_tensorflow\n"
              "tf = quiet_tensorflow()\n"
              "tf.constant(1.0)\n")
-    result = run_probe(setup)
+    ran = run_cells([nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(PROBE)])
+    result = probe_result(ran[1])
     assert result["handle_is_none"] is False
     assert result["can_configure"] is False
 
 
 @pytest.mark.parametrize("docname", ["chapters/01_fc_to_conv", "chapters/08_gpu_scaling"])
 def test_setup_cell_is_where_quiet_tensorflow_is_called(docname):
-    source = first_code_cell(docname)
+    source = code_cells(docname)[0].source
     assert "quiet_tensorflow()" in source and "set_seed(0)" in source
