@@ -37,6 +37,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 from conftest import toc_docnames
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # pragma: no cover  (the browser fixture skips loudly)
+    PlaywrightTimeout = TimeoutError
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -356,37 +361,45 @@ def _follow_chapter_link(page, server, container, name):
     assert title.inner_text().strip(), f"{name}: {target} opened without a title"
 
 
+def _wait_until(page, predicate, arg, what, timeout=3000):
+    """Wait (at most ``timeout`` ms) until the JavaScript ``predicate(arg)`` is true."""
+    try:
+        page.wait_for_function(predicate, arg=arg, timeout=timeout)
+    except PlaywrightTimeout:
+        pytest.fail(what, pytrace=False)
+
+
+DIALOG_OPEN = "sel => document.querySelector(sel).open"
+DIALOG_CLOSED = "sel => !document.querySelector(sel).open"
+
+
 def _drawers_on_phone(offline, server, name):
     page = offline.page
     primary = page.locator("button.primary-toggle:visible")
     assert primary.count() == 1, f"{name}: {primary.count()} visible chapter-list buttons (☰), expected 1"
-    dialog = page.locator("#pst-primary-sidebar-modal")
+    dialog = "#pst-primary-sidebar-modal"
     links = page.locator("#pst-primary-sidebar-modal nav.bd-docs-nav a.reference.internal")
     primary.click()
-    page.wait_for_timeout(300)
-    assert dialog.evaluate("d => d.open"), f"{name}: tapping ☰ did not open the chapter list"
+    _wait_until(page, DIALOG_OPEN, dialog, f"{name}: tapping ☰ did not open the chapter list")
     assert _visible(links), f"{name}: the chapter list opened without visible chapter links"
     page.keyboard.press("Escape")
-    page.wait_for_timeout(300)
-    assert not dialog.evaluate("d => d.open"), f"{name}: Esc did not close the chapter list"
+    _wait_until(page, DIALOG_CLOSED, dialog, f"{name}: Esc did not close the chapter list")
 
     secondary = page.locator("button.secondary-toggle:visible")
     if page.locator("#pst-secondary-sidebar nav.page-toc a").count():
         assert secondary.count() == 1, f"{name}: the page has a table of contents but no 本页目录 button"
         secondary.click()
-        page.wait_for_timeout(300)
-        side = page.locator("#pst-secondary-sidebar-modal")
-        assert side.evaluate("d => d.open"), f"{name}: tapping 本页目录 did not open it"
+        side = "#pst-secondary-sidebar-modal"
+        _wait_until(page, DIALOG_OPEN, side, f"{name}: tapping 本页目录 did not open it")
         assert _visible(page.locator("#pst-secondary-sidebar-modal nav.page-toc a")), (
             f"{name}: 本页目录 opened without visible links"
         )
         # Tapping the dimmed page beside the drawer closes it.
         page.mouse.click(5, 420)
-        page.wait_for_timeout(300)
-        assert not side.evaluate("d => d.open"), f"{name}: tapping beside 本页目录 did not close it"
+        _wait_until(page, DIALOG_CLOSED, side, f"{name}: tapping beside 本页目录 did not close it")
 
     primary.click()
-    page.wait_for_timeout(300)
+    _wait_until(page, DIALOG_OPEN, dialog, f"{name}: tapping ☰ again did not open the chapter list")
     _follow_chapter_link(page, server, "#pst-primary-sidebar-modal", name)
 
 
@@ -397,11 +410,15 @@ def _drawers_on_laptop(offline, server, name):
     toggle = page.locator("button.primary-toggle:visible")
     assert toggle.count() == 1, f"{name}: {toggle.count()} visible chapter-list buttons, expected 1"
     toggle.click()
-    page.wait_for_timeout(400)
-    assert not sidebar.is_visible(), f"{name}: the ☰ button did not fold the chapter list away"
+    try:
+        sidebar.wait_for(state="hidden", timeout=3000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{name}: the ☰ button did not fold the chapter list away", pytrace=False)
     toggle.click()
-    page.wait_for_timeout(400)
-    assert sidebar.is_visible(), f"{name}: the ☰ button did not bring the chapter list back"
+    try:
+        sidebar.wait_for(state="visible", timeout=3000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{name}: the ☰ button did not bring the chapter list back", pytrace=False)
     if page.locator("#pst-secondary-sidebar nav.page-toc a").count():
         assert _visible(page.locator("#pst-secondary-sidebar nav.page-toc a")), (
             f"{name}: 本页目录 is not shown beside the text at {LAPTOP} px"
@@ -423,8 +440,10 @@ def _zoom_a_figure(offline, name):
     shown = big.evaluate("img => img.getBoundingClientRect().width")
     assert abs(shown - natural) <= 1, f"{name}: the opened figure is {shown:.0f} px wide, not its real {natural} px"
     page.keyboard.press("Escape")
-    page.wait_for_timeout(200)
-    assert page.locator(".cnnbook-lightbox").count() == 0, f"{name}: Esc did not close the figure"
+    try:
+        page.locator(".cnnbook-lightbox").wait_for(state="detached", timeout=3000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{name}: Esc did not close the figure", pytrace=False)
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
