@@ -29,7 +29,8 @@ relative paths.
 (kernel start, imports, first traces) plus a second run that repeats every
 cell.  Measured here on 2 shared cores (load average 11–13, slower than an
 idle machine): chapters 1–5 took 34–60 s for the first run and 8–34 s for the
-second (354 s for the five); chapter 7 took 114 s + 61 s, and chapter 6 spent
+second (354 s for the five); before chapters 6 and 7 were shortened to fit
+the 60-s budget, chapter 7 took 114 s + 61 s, and chapter 6 spent
 137 s training one of its models in the first run alone; a second run repeats
 all the training.  Sharing nbval's kernel (a second pass of nbval's items)
 would save only the first run, tie this test to nbval's internals, double every
