@@ -50,10 +50,12 @@ serve: book
 	$(BIN)/python tools/serve_book.py --open
 
 # make test runs on every core (pytest-xdist; conftest.py keeps a notebook's cells, the
-# book build and each module's fixtures on one worker); TEST_WORKERS=0 runs serially.
+# book build and each module's fixtures on one worker); TEST_WORKERS=0 runs serially,
+# PYTEST_ARGS="--durations=30" adds options.
 TEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --nbval tests chapters
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) --nbval tests chapters
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
