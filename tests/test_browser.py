@@ -361,12 +361,17 @@ def _follow_chapter_link(page, server, container, name):
     assert title.inner_text().strip(), f"{name}: {target} opened without a title"
 
 
-def _wait_until(page, predicate, arg, what, timeout=3000):
-    """Wait (at most ``timeout`` ms) until the JavaScript ``predicate(arg)`` is true."""
+def _or_fail(what, wait, **kwargs):
+    """Call a Playwright ``wait`` (3 s at most); fail with ``what`` when it times out."""
     try:
-        page.wait_for_function(predicate, arg=arg, timeout=timeout)
+        wait(**dict({"timeout": 3000}, **kwargs))
     except PlaywrightTimeout:
         pytest.fail(what, pytrace=False)
+
+
+def _wait_until(page, predicate, arg, what):
+    """Wait until the JavaScript ``predicate(arg)`` is true, or fail with ``what``."""
+    _or_fail(what, page.wait_for_function, expression=predicate, arg=arg)
 
 
 DIALOG_OPEN = "sel => document.querySelector(sel).open"
@@ -410,15 +415,9 @@ def _drawers_on_laptop(offline, server, name):
     toggle = page.locator("button.primary-toggle:visible")
     assert toggle.count() == 1, f"{name}: {toggle.count()} visible chapter-list buttons, expected 1"
     toggle.click()
-    try:
-        sidebar.wait_for(state="hidden", timeout=3000)
-    except PlaywrightTimeout:
-        pytest.fail(f"{name}: the ☰ button did not fold the chapter list away", pytrace=False)
+    _or_fail(f"{name}: the ☰ button did not fold the chapter list away", sidebar.wait_for, state="hidden")
     toggle.click()
-    try:
-        sidebar.wait_for(state="visible", timeout=3000)
-    except PlaywrightTimeout:
-        pytest.fail(f"{name}: the ☰ button did not bring the chapter list back", pytrace=False)
+    _or_fail(f"{name}: the ☰ button did not bring the chapter list back", sidebar.wait_for, state="visible")
     if page.locator("#pst-secondary-sidebar nav.page-toc a").count():
         assert _visible(page.locator("#pst-secondary-sidebar nav.page-toc a")), (
             f"{name}: 本页目录 is not shown beside the text at {LAPTOP} px"
@@ -440,10 +439,8 @@ def _zoom_a_figure(offline, name):
     shown = big.evaluate("img => img.getBoundingClientRect().width")
     assert abs(shown - natural) <= 1, f"{name}: the opened figure is {shown:.0f} px wide, not its real {natural} px"
     page.keyboard.press("Escape")
-    try:
-        page.locator(".cnnbook-lightbox").wait_for(state="detached", timeout=3000)
-    except PlaywrightTimeout:
-        pytest.fail(f"{name}: Esc did not close the figure", pytrace=False)
+    _or_fail(f"{name}: Esc did not close the figure",
+             page.locator(".cnnbook-lightbox").wait_for, state="detached")
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
