@@ -27,7 +27,7 @@ SCHEDULES = ("cosine", "constant")
 
 
 def _check_images(name, x):
-    x = check_array(name, x, ndim=(3, 4))
+    x = check_array(name, x, ndim=(3, 4), finite=True)
     if x.ndim == 3:
         x = x[..., None]
     return x
@@ -109,7 +109,15 @@ def make_optimizer(name="adam", lr=3e-3, total_steps=None, schedule="cosine", we
 
 def compile_model(model, optimizer="adam", lr=3e-3, total_steps=None, schedule="cosine",
                   weight_decay=0.0, label_smoothing=0.0):
-    """Compile a logits model with cross-entropy and accuracy; returns the model."""
+    """Compile a logits model with cross-entropy and accuracy; returns the model.
+
+    The optimizer's state variables (Adam: two per trainable variable) are
+    built here, before training.  Keras would otherwise create them while the
+    training step is first traced, and a ``tf.function`` that creates variables
+    on its first call is traced a second time (keras 3.15 TensorFlow trainer,
+    TF 2.21 ``polymorphic_function``): building them first saves one trace of
+    every ``fit``, a few seconds for a deep network, and changes no number.
+    """
     check_model("model", model)
     label_smoothing = check_float("label_smoothing", label_smoothing, min=0, max=1, max_open=True)
     if label_smoothing:
@@ -122,6 +130,7 @@ def compile_model(model, optimizer="adam", lr=3e-3, total_steps=None, schedule="
         loss=loss,
         metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
     )
+    model.optimizer.build(model.trainable_variables)
     return model
 
 

@@ -8,6 +8,9 @@
   BatchNormalization, LayerNormalization and GroupNormalization.
 - lenet_bn: exactly the architecture the model zoo trained (names, order,
   weight shapes), the "after" placement, and the momentum argument.
+- reestimate_bn (saved from chapter 10): the moving statistics become the
+  batch statistics that tf.nn.moments gives for the layer input, nested
+  models included; nothing trainable changes (bad input: tests/bad_input).
 """
 import numpy as np
 import pytest
@@ -21,7 +24,7 @@ import keras  # noqa: E402
 from keras import layers  # noqa: E402
 
 from cnnbook.batchnorm import (PLACEMENTS, BatchNorm, group_norm, instance_norm,  # noqa: E402
-                               layer_norm, lenet_bn, normalize)
+                               layer_norm, lenet_bn, normalize, reestimate_bn)
 
 SETTINGS = settings(max_examples=20, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -241,3 +244,35 @@ def test_lenet_bn_learns_a_little_on_fashion_mnist():
         lr=1.0, schedule="constant", verbose=False)
     _, acc = evaluate(model, x_test[:500], y_test[:500])
     assert acc > 0.4
+
+
+def _conv_bn_model(nested=False):
+    inputs = keras.Input((8, 8, 1))
+    h = layers.Conv2D(3, 3, name="conv")(inputs)
+    h = layers.BatchNormalization(name="bn")(h)
+    block = keras.Model(inputs, h, name="block")
+    if not nested:
+        return block
+    outer_in = keras.Input((8, 8, 1))
+    out = layers.BatchNormalization(name="bn_outer")(block(outer_in))
+    return keras.Model(outer_in, layers.Dense(2)(layers.Flatten()(out)))
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_reestimate_bn_sets_moving_statistics_to_batch_moments(nested):
+    set_seed(0)
+    model = _conv_bn_model(nested)
+    x = np.random.default_rng(0).integers(0, 256, (16, 8, 8), dtype=np.uint8)
+    trainable = [w.copy() for w in (v.numpy() for v in model.trainable_variables)]
+    block = model.get_layer("block") if nested else model
+    bn = block.get_layer("bn")
+    assert reestimate_bn(model, x) == (2 if nested else 1)
+    # oracle: the conv output's moments over batch and space
+    conv_out = block.get_layer("conv")(x[..., None].astype("float32") / 255.0)
+    mean, var = tf.nn.moments(conv_out, axes=[0, 1, 2])
+    np.testing.assert_allclose(bn.moving_mean.numpy(), mean.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), var.numpy(), rtol=1e-4, atol=1e-6)
+    assert bn.momentum == 0.99
+    for before, v in zip(trainable, model.trainable_variables):
+        np.testing.assert_array_equal(before, v.numpy())
+

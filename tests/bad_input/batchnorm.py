@@ -2,10 +2,24 @@
 import numpy as np
 
 from cnnbook.batchnorm import (BatchNorm, group_norm, instance_norm, layer_norm, lenet_bn,
-                               normalize)
+                               normalize, reestimate_bn)
 
 X = np.ones((4, 3))
 MAP = np.ones((2, 4, 4, 6))
+
+
+IMAGES = np.zeros((4, 28, 28), np.uint8)
+
+
+def reestimate_with(model=None, x=IMAGES):
+    import keras
+
+    if model is None:
+        model = lenet_bn()
+    elif model == "no-bn":
+        model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                  keras.layers.Dense(2)])
+    return reestimate_bn(model, x)
 
 
 def backward_with(dy):
@@ -68,5 +82,12 @@ CASES = {
         (lambda: lenet_bn(None), ValueError, "placement"),
         (lambda: lenet_bn(momentum=1.01), ValueError, "momentum"),
         (lambda: lenet_bn(momentum="0.9"), TypeError, "momentum"),
+    ],
+    "reestimate_bn": [
+        (lambda: reestimate_with("lenet_bn"), TypeError, "model"),
+        (lambda: reestimate_with("no-bn"), ValueError, "BatchNormalization"),
+        (lambda: reestimate_with(x="x"), TypeError, "x"),
+        (lambda: reestimate_with(x=np.zeros((28, 28))), ValueError, "x"),
+        (lambda: reestimate_with(x=np.full((4, 28, 28), np.nan)), ValueError, "x"),
     ],
 }
