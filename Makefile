@@ -24,11 +24,23 @@ export PYTHONHASHSEED := 0
 
 .PHONY: venv book serve pdf archive favicon test execute sync figures zoo bench lab clean distclean
 
+# The packages are installed with uv (a pip-compatible installer from PyPI): it
+# resolves the same versions as pip, about five times faster on a fresh machine
+# and from its cache afterwards.  INSTALLER=pip uses pip alone.
+INSTALLER ?= uv
+ifeq ($(INSTALLER),uv)
+BOOTSTRAP := "uv>=0.9,<1"
+INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
+else
+BOOTSTRAP :=
+INSTALL := $(BIN)/python -m pip install --quiet
+endif
+
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --upgrade pip $(BOOTSTRAP)
+	$(INSTALL) -r requirements.txt
+	$(INSTALL) --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -80,7 +92,7 @@ bench: $(STAMP)
 # in a container, JupyterLab refuses to start without --allow-root).
 LAB_REQUIREMENT := jupyterlab>=4,<5
 lab: $(STAMP)
-	test -x $(BIN)/jupyter-lab || $(BIN)/python -m pip install --quiet "$(LAB_REQUIREMENT)"
+	test -x $(BIN)/jupyter-lab || $(INSTALL) "$(LAB_REQUIREMENT)"
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter-lab $(if $(filter 0,$(shell id -u)),--allow-root) $(or $(NB),chapters)
 
 clean:
