@@ -108,6 +108,7 @@ def test_colab_recipe_runs_a_chapter_from_the_archive(archive, monkeypatch):
 
     before = installed()
     client = NotebookClient(nb, timeout=900, kernel_name="python3",
+                            shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(content)}})
     client.execute()
     assert installed() == before, "the recipe's %pip install changed what is installed in .venv"

@@ -148,7 +148,10 @@ def run_all_twice(path, cwd=ROOT):
     """
     nb = nbformat.read(path, as_version=4)
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    # "immediate": kill the kernel when done; a graceful shutdown of a kernel
+    # that imported TensorFlow waits about 2.6 s more, for nothing a test checks
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(cwd)}})
     runs, seconds, failure = [], [], None
     with client.setup_kernel():
@@ -229,6 +232,7 @@ def test_the_harness_catches_what_only_a_second_run_shows(tmp_path):
     path = tmp_path / "state.ipynb"
     nb = nbformat.v4.new_notebook(cells=cells)
     NotebookClient(nb, timeout=60, kernel_name="python3", skip_cells_with_tag="nbval-skip",
+                   shutdown_kernel="immediate",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     nbformat.write(nb, path)
     runs, _ = run_all_twice(path, cwd=tmp_path)

@@ -94,7 +94,9 @@ def probe_result(cell):
 def run_cells(cells, cwd=ROOT, allow_errors=False):
     nb = nbformat.v4.new_notebook(cells=cells)
     # the root conftest.py has put the quiet TensorFlow settings into os.environ
+    # killed when done (as nbval does), see run_all_twice in test_run_twice.py
     client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=allow_errors,
+                            shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(cwd)}})
     client.execute()
     return nb.cells
