@@ -275,4 +275,3 @@ def test_reestimate_bn_sets_moving_statistics_to_batch_moments(nested):
     assert bn.momentum == 0.99
     for before, v in zip(trainable, model.trainable_variables):
         np.testing.assert_array_equal(before, v.numpy())
-

@@ -50,16 +50,16 @@ def test_compile_model_builds_the_optimizer_state():
 def test_fit_matches_keras_lazy_optimizer_build_bit_for_bit(data, optimizer):
     x, y = data
     epochs, batch = 2, 32
+    decay = 1e-4 if optimizer == "adamw" else 0.0
     set_seed(0)
     ours = small_net()
     result = fit(ours, x, y, epochs=epochs, batch_size=batch, optimizer=optimizer,
-                 lr=1e-2, weight_decay=1e-4 if optimizer == "adamw" else 0.0, verbose=False)
+                 lr=1e-2, weight_decay=decay, verbose=False)
 
     set_seed(0)
     ref = small_net()
     steps = epochs * int(np.ceil(len(x) / batch))
-    ref.compile(optimizer=make_optimizer(optimizer, 1e-2, steps, "cosine",
-                                         1e-4 if optimizer == "adamw" else 0.0),
+    ref.compile(optimizer=make_optimizer(optimizer, 1e-2, steps, "cosine", decay),
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                 metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     assert not ref.optimizer.built
