@@ -43,7 +43,7 @@ def trainable(model):
 # zoo's weight files no longer load.
 ZOO_STRUCTURE = {
     "resnet": (176090, "5f01bc1b36af1c2d93767a59ee1148f68abef7280eed17ee19b40d1e73b3552b"),
-    "densenet": (55354, "0105364d81d75e111afd5d5e7fe9020906a89d29e70a1298043ab7ca61edd4b8"),
+    "densenet": (96778, "64e7c3fada7480d5fd42ab36306972a6e375f275fdbba5c1eaa6622b81482233"),
 }
 
 
