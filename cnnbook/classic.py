@@ -463,6 +463,23 @@ def _window(layer):
         layer.kernel_size, layer.dilation_rate, layer.strides))
 
 
+def _pad_before(layer):
+    """same 填充在高、宽两个方向上补在前面（上、左）的行数；valid 为 0。
+
+    TensorFlow 把多出的一行补在后面；输入的高宽未知时按 1 个输出位置算，
+    步幅为 1 时与输入大小无关。
+    """
+    if layer.padding == "valid":
+        return (0, 0)
+    pads = []
+    for axis, (k, s) in enumerate(_window(layer)):
+        n = layer.input.shape[1 + axis]
+        n = s if n is None else n
+        total = max((-(-n // s) - 1) * s + k - n, 0)
+        pads.append(total // 2)
+    return tuple(pads)
+
+
 def _feature_map_layers(model):
     """输出是 4 维特征图 (N, H, W, C) 的层。"""
     return [layer for layer in model.layers
@@ -475,7 +492,7 @@ def model_receptive_field(model, layer_name=None):
 
     沿计算图从输入往后推：窗口为 k、步幅为 s 的层把感受野 r 变成
     r + (k - 1) j，把间距 j 变成 j s；有多个输入的层（拼接、相加）取各条
-    路径中最大的感受野。layer_name=None 时取最后一个输出特征图、且不是
+    路径所覆盖输入区域的并集（中心对齐时就是最大的感受野）。layer_name=None 时取最后一个输出特征图、且不是
     池化层的层。不认识的层报错。
     """
     check_model("model", model)
@@ -493,8 +510,9 @@ def model_receptive_field(model, layer_name=None):
     if target not in maps:
         raise ValueError(f"层 {layer_name} 的输出不是特征图 (N, H, W, C)，"
                          f"谈不上感受野")
-    # state[id(张量)] = ((r_高, j_高), (r_宽, j_宽))；输入的每个像素 r=1, j=1
-    state = {id(t): ((1, 1), (1, 1)) for t in model.inputs}
+    # state[id(张量)] 在高、宽方向上各是 (lo, hi, j)：位置 i 的元素依赖输入
+    # 的第 i*j+lo 到 i*j+hi 个像素；输入本身 lo=hi=0, j=1
+    state = {id(t): ((0, 0, 1), (0, 0, 1)) for t in model.inputs}
     for layer in model.layers:
         if isinstance(layer, layers.InputLayer) or layer not in maps:
             continue                  # 展平、全局池化、全连接：不再是特征图
@@ -504,14 +522,19 @@ def model_receptive_field(model, layer_name=None):
         if any(b is None for b in before):
             raise ValueError(f"层 {layer.name} 的输入不是由特征图算出来的，"
                              f"无法计算感受野")
-        if len({(b[0][1], b[1][1]) for b in before}) > 1:
+        if len({(b[0][2], b[1][2]) for b in before}) > 1:
             raise ValueError(f"层 {layer.name} 的各个输入的间距不同，"
                              f"无法合并感受野")
-        merged = tuple((max(b[axis][0] for b in before), before[0][axis][1])
+        # 各条路径覆盖的输入区间取并集（偶数窗口的 same 填充不对称，
+        # 各路径的区间可能错开，并集比最大的一条还宽）
+        merged = tuple((min(b[axis][0] for b in before),
+                        max(b[axis][1] for b in before), before[0][axis][2])
                        for axis in range(2))
         if isinstance(layer, _WINDOWED):
-            merged = tuple((r + (k - 1) * j, j * s) for (r, j), (k, s)
-                           in zip(merged, _window(layer)))
+            merged = tuple(
+                (lo - p * j, hi + (k - 1 - p) * j, j * s)
+                for (lo, hi, j), (k, s), p
+                in zip(merged, _window(layer), _pad_before(layer)))
         elif not isinstance(layer, _POINTWISE) or (
                 isinstance(layer, layers.Concatenate)
                 and layer.axis not in (-1, 3)):
@@ -519,5 +542,5 @@ def model_receptive_field(model, layer_name=None):
                              f"如何改变感受野")
         state[id(layer.output)] = merged
         if layer is target:
-            return tuple(r for r, _ in merged)
+            return tuple(hi - lo + 1 for lo, hi, _ in merged)
     raise AssertionError("unreachable: target 一定在 model.layers 里")
