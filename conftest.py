@@ -21,8 +21,6 @@
    computed here from the node ids.  ``BOOK_MODULES`` is checked at
    collection: a test outside it that asks for the book fails the run.
    Without ``-n`` none of this applies and the run is the usual serial one.
-3. Threads.  With two or more workers every TensorFlow process (each worker
-   and each kernel it starts) runs one intra-op thread instead of one per core.
 """
 import os
 
@@ -33,14 +31,6 @@ from cnnbook.env import QUIET_ENV
 for _key, _value in QUIET_ENV.items():
     os.environ.setdefault(_key, _value)
 os.environ.setdefault("PYTHONHASHSEED", "0")
-if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
-    # Kernels inherit os.environ.  By default every TensorFlow process runs one
-    # intra-op thread per core, so two workers on two cores ran four busy
-    # threads, and the spinning ones cost CPU time.  The stored outputs do not
-    # depend on it: nbval compared every chapter with TF_NUM_INTRAOP_THREADS=1
-    # (337 cells, all equal).  The inter-op threads stay: tf.distribute's
-    # replicas (chapter 8) run concurrently on them.
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 BOOK_FIXTURES = {"book_build", "pdf_build", "html_dir", "served_dir", "server"}
 BOOK_MODULES = {"tests/test_book.py", "tests/test_browser.py", "tests/test_pdf.py",
