@@ -492,8 +492,9 @@ def model_receptive_field(model, layer_name=None):
 
     沿计算图从输入往后推：窗口为 k、步幅为 s 的层把感受野 r 变成
     r + (k - 1) j，把间距 j 变成 j s；有多个输入的层（拼接、相加）取各条
-    路径所覆盖输入区域的并集（中心对齐时就是最大的感受野）。layer_name=None 时取最后一个输出特征图、且不是
-    池化层的层。不认识的层报错。
+    路径所覆盖输入区域的并集（中心对齐时就是最大的感受野）。
+    layer_name=None 时取最后一个输出特征图、且不是池化层的层。
+    不认识的层报错。
     """
     check_model("model", model)
     maps = _feature_map_layers(model)
