@@ -11,6 +11,7 @@ from keras import layers
 from cnnbook.checks import (check_bool, check_choice, check_float, check_int,
                             check_int_pair, check_int_seq, check_model,
                             check_str, describe)
+from cnnbook.conv import same_padding
 
 PADDINGS = ("valid", "same")
 
@@ -463,21 +464,16 @@ def _window(layer):
         layer.kernel_size, layer.dilation_rate, layer.strides))
 
 
-def _pad_before(layer):
-    """same 填充在高、宽两个方向上补在前面（上、左）的行数；valid 为 0。
+def _pad_before(layer, windows):
+    """窗口层在高、宽两个方向上补在前面（上、左）的行数：valid 为 0，
+    same 按第 3 章的 same_padding（多出的一行补在后面）。
 
-    TensorFlow 把多出的一行补在后面；输入的高宽未知时按 1 个输出位置算，
-    步幅为 1 时与输入大小无关。
+    输入的高宽未知时按 1 个输出位置算；步幅为 1 时与输入大小无关。
     """
     if layer.padding == "valid":
         return (0, 0)
-    pads = []
-    for axis, (k, s) in enumerate(_window(layer)):
-        n = layer.input.shape[1 + axis]
-        n = s if n is None else n
-        total = max((-(-n // s) - 1) * s + k - n, 0)
-        pads.append(total // 2)
-    return tuple(pads)
+    return tuple(same_padding(s if n is None else n, k, s)[0]
+                 for n, (k, s) in zip(layer.input.shape[1:3], windows))
 
 
 def _feature_map_layers(model):
@@ -532,10 +528,11 @@ def model_receptive_field(model, layer_name=None):
                         max(b[axis][1] for b in before), before[0][axis][2])
                        for axis in range(2))
         if isinstance(layer, _WINDOWED):
+            windows = _window(layer)
             merged = tuple(
                 (lo - p * j, hi + (k - 1 - p) * j, j * s)
                 for (lo, hi, j), (k, s), p
-                in zip(merged, _window(layer), _pad_before(layer)))
+                in zip(merged, windows, _pad_before(layer, windows)))
         elif not isinstance(layer, _POINTWISE) or (
                 isinstance(layer, layers.Concatenate)
                 and layer.axis not in (-1, 3)):

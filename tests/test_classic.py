@@ -416,7 +416,7 @@ branch_nets = st.lists(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 2)),
 # Even windows: "same" pads one more at the end, so two paths' regions are
 # offset and their union is wider than either (found by hypothesis)
 @example(stem=1, branches=[[(2, 1), (2, 1)], [(2, 2)]], merge="concat", pool=1)
-def test_branches_take_the_largest_path_as_the_gradient_shows(stem, branches, merge, pool):
+def test_branches_cover_the_union_of_their_paths_as_the_gradient_shows(stem, branches, merge, pool):
     side = 96
     inputs = keras.Input((side, side, 1))
     x = layers.Conv2D(2, stem, padding="same", activation="relu", name="stem")(inputs)
