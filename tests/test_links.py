@@ -56,25 +56,27 @@ def test_no_broken_internal_links_or_images(html_dir, tmp_path):
 
 
 @lru_cache(maxsize=None)
-def _ids(path):
+def _page(path):
+    """(ids, hrefs) of a built page: parsed once, for its own links and as a target."""
     doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    return {el["id"] for el in doc.find_all(id=True)} | {el["name"] for el in doc.find_all("a", attrs={"name": True})}
+    ids = {el["id"] for el in doc.find_all(id=True)} | {el["name"] for el in doc.find_all("a", attrs={"name": True})}
+    hrefs = [(a["href"], a.get_text(strip=True)[:40]) for a in doc.find_all("a", href=True)]
+    return ids, hrefs
 
 
 def test_internal_anchors_exist(html_dir):
     pages = sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts)
     broken, checked = [], 0
     for path in pages:
-        doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for a in doc.find_all("a", href=True):
-            parts = urlsplit(a["href"])
+        for href, text in _page(path)[1]:
+            parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.fragment:
                 continue
             target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
             if target.suffix != ".html" or not target.is_file():
                 continue  # a missing page is linkchecker's finding
             checked += 1
-            if unquote(parts.fragment) not in _ids(target):
-                broken.append(f"{path.relative_to(html_dir)}: {a['href']} ({a.get_text(strip=True)[:40]})")
+            if unquote(parts.fragment) not in _page(target)[0]:
+                broken.append(f"{path.relative_to(html_dir)}: {href} ({text})")
     assert checked > 50
     assert not broken, "links to missing #anchors:\n" + "\n".join(broken[:50])
