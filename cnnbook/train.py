@@ -9,7 +9,6 @@ rate and sparse categorical cross-entropy on logits, ``model.fit`` runs with
 per epoch (never a progress bar).  :func:`evaluate` gives the test accuracy;
 on a CPU it is deterministic, so a chapter can print it exactly.
 """
-import contextlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from cnnbook.env import quiet_tensorflow
 
 tf = quiet_tensorflow()
 import keras  # noqa: E402
-from tensorflow.python.framework import config as tf_config  # noqa: E402
 
 OPTIMIZERS = ("adam", "adamw", "sgd", "momentum")
 SCHEDULES = ("cosine", "constant")
@@ -109,30 +107,8 @@ def make_optimizer(name="adam", lr=3e-3, total_steps=None, schedule="cosine", we
     return keras.optimizers.SGD(lr, momentum=0.9 if name == "momentum" else 0.0)
 
 
-@contextlib.contextmanager
-def _xla_allowed(jit_compile):
-    """Lift TensorFlow's op determinism while an XLA-compiled model compiles and trains.
-
-    With op determinism on (``set_seed`` turns it on) Keras 3 silently drops
-    ``jit_compile=True``, and TensorFlow refuses to compile some gradients
-    (``MaxPoolGrad``: "do not yet have a deterministic XLA implementation",
-    a GPU concern checked on every device).  On a CPU the XLA-compiled step
-    gives the same weights every time (tests/test_train.py trains twice and
-    compares them bit for bit), so determinism is lifted for the compile and
-    the training only, and put back afterwards.
-    """
-    lift = jit_compile and tf_config.is_op_determinism_enabled()
-    if lift:
-        tf_config.disable_op_determinism()
-    try:
-        yield
-    finally:
-        if lift:
-            tf_config.enable_op_determinism()
-
-
 def compile_model(model, optimizer="adam", lr=3e-3, total_steps=None, schedule="cosine",
-                  weight_decay=0.0, label_smoothing=0.0, jit_compile=False):
+                  weight_decay=0.0, label_smoothing=0.0):
     """Compile a logits model with cross-entropy and accuracy; returns the model.
 
     The optimizer's state variables (Adam: two per trainable variable) are
@@ -141,27 +117,19 @@ def compile_model(model, optimizer="adam", lr=3e-3, total_steps=None, schedule="
     on its first call is traced a second time (keras 3.15 TensorFlow trainer,
     TF 2.21 ``polymorphic_function``): building them first saves one trace of
     every ``fit``, a few seconds for a deep network, and changes no number.
-
-    ``jit_compile=True`` compiles the training step with XLA.  Keras' default
-    ("auto") leaves XLA off on a machine without a GPU; on this book's CPU it
-    made some networks train faster (NiN, DenseNet) and others slower
-    (GoogLeNet), so the zoo chooses per model and records the choice.
     """
     check_model("model", model)
-    jit_compile = check_bool("jit_compile", jit_compile)
     label_smoothing = check_float("label_smoothing", label_smoothing, min=0, max=1, max_open=True)
     if label_smoothing:
         # Keras' sparse loss has no label smoothing: one-hot labels in the loss only
         loss = _SmoothedSparseCE(label_smoothing)
     else:
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    with _xla_allowed(jit_compile):
-        model.compile(
-            optimizer=make_optimizer(optimizer, lr, total_steps, schedule, weight_decay),
-            loss=loss,
-            metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
-            jit_compile=jit_compile,
-        )
+    model.compile(
+        optimizer=make_optimizer(optimizer, lr, total_steps, schedule, weight_decay),
+        loss=loss,
+        metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
+    )
     model.optimizer.build(model.trainable_variables)
     return model
 
@@ -227,7 +195,7 @@ class FitResult:
 
 def fit(model, x, y, *, epochs, batch_size=128, optimizer="adam", lr=3e-3, schedule="cosine",
         weight_decay=0.0, label_smoothing=0.0, augment=False, shift=2, validation_data=None,
-        seed=0, verbose=True, every=1, prefix="", callbacks=(), jit_compile=False):
+        seed=0, verbose=True, every=1, prefix="", callbacks=()):
     """Compile ``model`` and train it on (x, y); return a :class:`FitResult`.
 
     x: uint8 or float images (N, H, W) / (N, H, W, C); y: integer labels.
@@ -241,8 +209,7 @@ def fit(model, x, y, *, epochs, batch_size=128, optimizer="adam", lr=3e-3, sched
     y = _check_labels("y", y, len(x))
     batch_size = check_int("batch_size", batch_size, min=1)
     steps = math.ceil(len(x) / batch_size)
-    compile_model(model, optimizer, lr, steps * epochs, schedule, weight_decay, label_smoothing,
-                  jit_compile)
+    compile_model(model, optimizer, lr, steps * epochs, schedule, weight_decay, label_smoothing)
     train = make_dataset(x, y, batch_size, shuffle=True, augment=augment, shift=shift, seed=seed)
     val = None
     if validation_data is not None:
@@ -252,9 +219,8 @@ def fit(model, x, y, *, epochs, batch_size=128, optimizer="adam", lr=3e-3, sched
     timer = _TrainTimer()
     cbs = [timer] + ([CompactProgress(epochs, every, prefix)] if verbose else []) + list(callbacks)
     start = time.perf_counter()
-    with _xla_allowed(jit_compile):
-        hist = model.fit(train, epochs=epochs, validation_data=val, verbose=0, callbacks=cbs,
-                         shuffle=False)  # the dataset shuffles itself (seeded)
+    hist = model.fit(train, epochs=epochs, validation_data=val, verbose=0, callbacks=cbs,
+                     shuffle=False)  # the dataset shuffles itself (seeded)
     seconds = time.perf_counter() - start
     rate = len(x) * epochs / max(timer.train_seconds, 1e-9)
     return FitResult({k: [float(v) for v in vals] for k, vals in hist.history.items()},

@@ -54,7 +54,7 @@ SPECS = [
          builder="cnnbook.resnet:densenet",
          kwargs=dict(blocks=[2, 4, 4], growth_rate=16, input_shape=SMALL, num_classes=10,
                      stem="small", stem_filters=32, bottleneck=False, name="densenet_small"),
-         train=dict(COMMON, epochs=16, jit_compile=True)),
+         train=dict(COMMON, epochs=16)),
     dict(name="vgg", target=0.925, title="VGG（缩小版）", chapter=10,
          builder="cnnbook.classic:vgg",
          kwargs=dict(conv_arch=[[1, 32], [2, 64], [2, 128]], input_shape=SMALL, num_classes=10,
@@ -81,7 +81,7 @@ SPECS = [
          kwargs=dict(input_shape=SMALL, num_classes=10,
                      arch=[[32, 5, 1, "same"], [64, 3, 1, "same"], [128, 3, 1, "same"]],
                      dropout=0.5, batch_norm=True, name="nin_small"),
-         train=dict(COMMON, epochs=12, jit_compile=True)),
+         train=dict(COMMON, epochs=12)),
 ]
 SPEC_BY_NAME = {s["name"]: s for s in SPECS}
 
