@@ -261,18 +261,17 @@ def fast_chinese_search():
     if not isinstance(getattr(zh.SearchChinese, "latin_terms", None), list):
         return None  # Sphinx 8.1+: latin_terms is a set made in __init__
 
+    class LatinTerms(set):
+        """A set that Sphinx 7.4's own ``split`` can ``extend`` as it did its list."""
+
+        extend = set.update
+
     class FastSearchChinese(zh.SearchChinese):
         """zh.SearchChinese (Sphinx 7.4) with ``latin_terms`` a set of this build's words."""
 
         def init(self, options):
             super().init(options)
-            self.latin_terms = set()
-
-        def split(self, input):  # noqa: A002  (Sphinx's name)
-            chinese = list(zh.jieba.cut_for_search(input)) if zh.JIEBA else []
-            latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
-            self.latin_terms.update(latin1)
-            return chinese + latin1
+            self.latin_terms = LatinTerms()
 
     return FastSearchChinese
 
