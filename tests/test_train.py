@@ -5,7 +5,13 @@
   fit, with the optimizer built lazily while tracing): the weights after
   training must be bit-identical.
 - fit's bookkeeping: steps, history keys, throughput.
+- predict_logits runs the model as one compiled graph (any batch size, one
+  trace per model and image shape); the oracle is the model called eagerly,
+  and evaluate's loss and accuracy are checked against Keras' own metrics.
 """
+import gc
+import weakref
+
 import numpy as np
 import pytest
 
@@ -15,7 +21,8 @@ tf = quiet_tensorflow()
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
 
-from cnnbook.train import compile_model, fit, make_dataset, make_optimizer  # noqa: E402
+from cnnbook.train import (compile_model, evaluate, fit, make_dataset,  # noqa: E402
+                           make_optimizer, predict_logits, to_float)
 
 
 def small_net():
@@ -79,3 +86,51 @@ def test_fit_reports_steps_history_and_throughput(data):
     assert set(result.history) >= {"loss", "accuracy"}
     assert all(len(v) == 3 for v in result.history.values())
     assert result.examples_per_second > 0 and result.seconds > 0
+
+
+def trained_net(data):
+    x, y = data
+    set_seed(0)
+    model = small_net()
+    fit(model, x, y, epochs=1, batch_size=32, verbose=False)
+    return model
+
+
+def test_predict_logits_matches_the_eager_model_for_any_batch_size(data):
+    x, _ = data
+    model = trained_net(data)
+    # BN in inference mode: its moving statistics, not the batch's
+    eager = model(to_float(x), training=False).numpy()
+    for batch_size in (96, 40, 7, 1):
+        np.testing.assert_allclose(predict_logits(model, x, batch_size),
+                                   eager, rtol=1e-5, atol=1e-5)
+    # uint8 and float input in [0, 1] give the same logits
+    np.testing.assert_array_equal(predict_logits(model, x),
+                                  predict_logits(model, to_float(x)))
+
+
+def test_predict_logits_traces_once_per_model_and_image_shape(data):
+    from cnnbook import train
+    x, _ = data
+    model = trained_net(data)
+    for batch_size in (96, 40, 7):
+        predict_logits(model, x, batch_size)
+    forward = train._FORWARD[model][(28, 28, 1)]
+    assert forward.experimental_get_tracing_count() == 1
+    # the cache holds the model weakly: a model no longer used is freed
+    ref = weakref.ref(model)
+    del model, forward
+    gc.collect()
+    assert ref() is None
+
+
+def test_evaluate_matches_keras_metrics(data):
+    x, y = data
+    model = trained_net(data)
+    loss, accuracy = evaluate(model, x, y, batch_size=40)
+    logits = model(to_float(x), training=False)
+    ce = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    acc = keras.metrics.SparseCategoricalAccuracy()
+    acc.update_state(y, logits)
+    assert loss == pytest.approx(float(ce(y, logits)), rel=1e-5)
+    assert accuracy == pytest.approx(float(acc.result()))
