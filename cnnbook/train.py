@@ -264,8 +264,14 @@ def _compiled_forward(model, image_shape):
     return per_shape[image_shape]
 
 
-def predict_logits(model, x, batch_size=500):
-    """Logits of a model for uint8 or float images, in batches (deterministic on CPU)."""
+def predict_logits(model, x, batch_size=100):
+    """Logits of a model for uint8 or float images, in batches (deterministic on CPU).
+
+    Batches of 100 keep a small network's activations in the CPU's cache: on
+    this book's machine the zoo's DenseNet evaluates its 10,000 test images
+    with 14 CPU-s in batches of 100 against 20 in batches of 500 (ResNet 10
+    against 12; the others alike), with the same losses to six decimals.
+    """
     check_model("model", model)
     x = _check_images("x", x)
     ds = make_dataset(x, np.zeros(len(x), np.int32), batch_size=check_int("batch_size", batch_size, min=1))
@@ -273,7 +279,7 @@ def predict_logits(model, x, batch_size=500):
     return np.concatenate([forward(batch).numpy() for batch, _ in ds])
 
 
-def evaluate(model, x, y, batch_size=500):
+def evaluate(model, x, y, batch_size=100):
     """Return ``(loss, accuracy)`` of a logits model on (x, y)."""
     check_model("model", model)
     x = _check_images("x", x)
