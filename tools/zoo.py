@@ -81,7 +81,8 @@ SPECS = [
          kwargs=dict(input_shape=SMALL, num_classes=10,
                      arch=[[32, 5, 1, "same"], [64, 3, 1, "same"], [128, 3, 1, "same"]],
                      dropout=0.5, batch_norm=True, name="nin_small"),
-         train=dict(COMMON, epochs=12)),
+         # 12 epochs reached 92.06% (train accuracy 0.923, still rising)
+         train=dict(COMMON, epochs=20)),
 ]
 SPEC_BY_NAME = {s["name"]: s for s in SPECS}
 
