@@ -7,6 +7,7 @@
 #                 also writes it into the HTML)
 #   make favicon  redraw _static/favicon.ico
 #   make test     run every test (unit tests, nbval over all chapters, build + browser checks)
+#   make test-durations  make test, and re-measure tests/group_durations.json (its order)
 #   make execute  re-run every notebook in place (NB="chapters/02_*.ipynb" for some)
 #   make sync     regenerate the package modules saved from chapters (# @save cells)
 #   make figures  regenerate images/ from tools/figures/*.py
@@ -22,7 +23,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: venv book serve pdf archive favicon test execute sync figures zoo bench lab clean distclean
+.PHONY: venv book serve pdf archive favicon test test-durations execute sync figures zoo bench lab clean distclean
 
 # The packages are installed with uv (a pip-compatible installer from PyPI): it
 # resolves the same versions as pip and installs them faster, from its cache after
@@ -71,6 +72,12 @@ TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) --nbval tests chapters
+
+# the same run, which also measures each test group's seconds into
+# tests/group_durations.json: make test hands out the longest groups first
+test-durations: $(STAMP)
+	CNNBOOK_GROUP_DURATIONS=tests/group_durations.json \
+	  $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) --nbval tests chapters
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)

@@ -21,8 +21,19 @@
    computed here from the node ids.  ``BOOK_MODULES`` is checked at
    collection: a test outside it that asks for the book fails the run.
    Without ``-n`` none of this applies and the run is the usual serial one.
+
+   The groups are handed out longest first (the "longest processing time"
+   rule), so that no long group starts last while the other worker idles.  A
+   group's length is its seconds in ``tests/group_durations.json``, measured on
+   this book's 2-core machine by ``make test-durations`` (a run with
+   ``CNNBOOK_GROUP_DURATIONS=<file>``); a group missing from the file counts as
+   0 s and goes last, in collection order.  The file only orders the work: a
+   stale one makes the run slower, never wrong.
 """
+import json
 import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +59,28 @@ def xdist_group(nodeid):
     return nodeid if "[" in nodeid else module
 
 
+GROUP_DURATIONS = Path(__file__).parent / "tests" / "group_durations.json"
+
+
+def group_durations(path=GROUP_DURATIONS):
+    """{group: seconds} from the last ``make test-durations``, or {}."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))["seconds"]
+    except FileNotFoundError:
+        return {}
+
+
+def longest_first(items, seconds):
+    """items reordered group by group, longest group first; the order of the
+    tests inside a group (a notebook's cells) and of equally long groups is
+    kept."""
+    first = {}
+    for i, item in enumerate(items):
+        first.setdefault(xdist_group(item.nodeid), i)
+    return sorted(items, key=lambda item: (
+        -seconds.get(xdist_group(item.nodeid), 0.0), first[xdist_group(item.nodeid)]))
+
+
 def pytest_collection_modifyitems(config, items):
     strays = sorted({item.nodeid.split("::", 1)[0] for item in items
                      if BOOK_FIXTURES & set(getattr(item, "fixturenames", ()))
@@ -55,11 +88,16 @@ def pytest_collection_modifyitems(config, items):
     if strays:
         raise pytest.UsageError(
             f"{strays} use the built book: add them to BOOK_MODULES in conftest.py")
+    if getattr(config.option, "numprocesses", None):
+        items[:] = longest_first(items, group_durations())
 
 
 def pytest_configure(config):
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_GroupSchedulerPlugin(), "cnnbook_xdist_groups")
+    out = os.environ.get("CNNBOOK_GROUP_DURATIONS")
+    if out and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_DurationRecorder(out), "cnnbook_group_durations")
 
 
 class _GroupSchedulerPlugin:
@@ -73,4 +111,29 @@ class _GroupSchedulerPlugin:
             def _split_scope(self, nodeid):
                 return xdist_group(nodeid)
 
+        # LoadScopeScheduling would hand out the groups with the most tests
+        # first; keep the collection order instead, which is longest first.
+        config.option.loadscopereorder = False
         return GroupScheduling(config, log)
+
+
+class _DurationRecorder:
+    """Seconds per group (setup + call + teardown of its tests, on whichever
+    worker ran them), written as JSON when the session ends."""
+
+    def __init__(self, path):
+        self.path, self.seconds, self.start = Path(path), {}, time.time()
+
+    def pytest_runtest_logreport(self, report):
+        group = xdist_group(report.nodeid)
+        self.seconds[group] = self.seconds.get(group, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, session):
+        ranked = dict(sorted(((g, round(s, 1)) for g, s in self.seconds.items()),
+                             key=lambda kv: -kv[1]))
+        self.path.write_text(json.dumps({
+            "about": "seconds per test group of one make test run (the root "
+                     "conftest.py hands the groups out longest first); "
+                     "regenerate with make test-durations",
+            "wall_seconds": round(time.time() - self.start, 1),
+            "seconds": ranked}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
