@@ -88,7 +88,9 @@ def pytest_collection_modifyitems(config, items):
     if strays:
         raise pytest.UsageError(
             f"{strays} use the built book: add them to BOOK_MODULES in conftest.py")
-    if getattr(config.option, "numprocesses", None):
+    # Under xdist the workers collect (and xdist sets their numprocesses to
+    # None); the controller schedules in the order they report.
+    if hasattr(config, "workerinput"):
         items[:] = longest_first(items, group_durations())
 
 

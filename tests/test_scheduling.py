@@ -55,3 +55,24 @@ def test_a_missing_durations_file_orders_nothing(tmp_path):
     assert root.group_durations(tmp_path / "none.json") == {}
     collected = items("tests/test_b.py::t", "tests/test_a.py::t")
     assert root.longest_first(collected, {}) == collected
+
+
+def fake_config(worker):
+    config = SimpleNamespace(option=SimpleNamespace(numprocesses=None))
+    if worker:
+        config.workerinput = {"workerid": "gw0"}
+    return config
+
+
+def test_xdist_workers_reorder_their_collection_and_serial_runs_do_not():
+    seconds = root.group_durations()
+    longest = max(seconds, key=seconds.get)
+    short = "tests/test_scheduling.py::test_a_missing_durations_file_orders_nothing"
+    # a notebook cell of the longest group, collected after a short test
+    cell = f"{longest}::Cell 0" if longest.endswith(".ipynb") else "tests/test_pdf.py::t"
+    for worker, expected in ((True, [cell, short]), (False, [short, cell])):
+        collected = items(short, cell)
+        for item in collected:
+            item.fixturenames = ()
+        root.pytest_collection_modifyitems(fake_config(worker), collected)
+        assert [i.nodeid for i in collected] == expected
