@@ -70,14 +70,14 @@ serve: book
 # PYTEST_ARGS="--durations=30" adds options.
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
+RUN_TESTS = $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) --nbval tests chapters
 test: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) --nbval tests chapters
+	$(RUN_TESTS)
 
 # the same run, which also measures each test group's seconds into
 # tests/group_durations.json: make test hands out the longest groups first
 test-durations: $(STAMP)
-	CNNBOOK_GROUP_DURATIONS=tests/group_durations.json \
-	  $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS) --nbval tests chapters
+	CNNBOOK_GROUP_DURATIONS=tests/group_durations.json $(RUN_TESTS)
 
 execute: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)

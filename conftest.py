@@ -74,11 +74,12 @@ def longest_first(items, seconds):
     """items reordered group by group, longest group first; the order of the
     tests inside a group (a notebook's cells) and of equally long groups is
     kept."""
-    first = {}
-    for i, item in enumerate(items):
-        first.setdefault(xdist_group(item.nodeid), i)
-    return sorted(items, key=lambda item: (
-        -seconds.get(xdist_group(item.nodeid), 0.0), first[xdist_group(item.nodeid)]))
+    groups = [xdist_group(item.nodeid) for item in items]
+    rank = {}
+    for i, group in enumerate(groups):
+        rank.setdefault(group, (-seconds.get(group, 0.0), i))
+    order = sorted(range(len(items)), key=lambda i: rank[groups[i]])
+    return [items[i] for i in order]
 
 
 def pytest_collection_modifyitems(config, items):

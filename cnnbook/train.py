@@ -275,7 +275,7 @@ def predict_logits(model, x, batch_size=100):
     check_model("model", model)
     x = _check_images("x", x)
     ds = make_dataset(x, np.zeros(len(x), np.int32), batch_size=check_int("batch_size", batch_size, min=1))
-    forward = _compiled_forward(model, tuple(int(n) for n in x.shape[1:]))
+    forward = _compiled_forward(model, x.shape[1:])
     return np.concatenate([forward(batch).numpy() for batch, _ in ds])
 
 
