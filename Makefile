@@ -27,14 +27,22 @@ export PYTHONHASHSEED := 0
 
 # The packages are installed with uv (a pip-compatible installer from PyPI): it
 # resolves the same versions as pip and installs them faster, from its cache after
-# the first time.  --compile-bytecode writes the .pyc files as pip does: without
-# them (uv's default), a machine with PYTHONDONTWRITEBYTECODE set recompiles
-# TensorFlow's modules in every kernel, and `make test` takes half as long again.
-# INSTALLER=pip uses pip alone.
+# the first time.  INSTALLER=pip uses pip alone.
+#
+# Bytecode (.pyc): uv does not compile at install time (pip does, every module:
+# here that took 29 s and 55 CPU-s of a clean `make test`).  Python writes a
+# module's .pyc the first time it is imported, so only the modules the book uses
+# are compiled, once -- unless PYTHONDONTWRITEBYTECODE is set (some machines and
+# container images set it): then every kernel and worker would compile
+# TensorFlow's 3,400 modules again, about 16 CPU-s each, and `make test` would
+# take half as long again.  So make's commands do not pass it on.  The .pyc files
+# go where Python puts them (__pycache__, ignored by git, the archive and the
+# wheel).
+unexport PYTHONDONTWRITEBYTECODE
 INSTALLER ?= uv
 ifeq ($(INSTALLER),uv)
 BOOTSTRAP := "uv>=0.9,<1"
-INSTALL := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
+INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
 else
 BOOTSTRAP :=
 INSTALL := $(BIN)/python -m pip install --quiet
