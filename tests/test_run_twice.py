@@ -48,6 +48,11 @@ default either.  Those run when asked for::
 Chapters not selected are reported as skipped, with this variable in the
 reason; tests/test_setup_cells.py runs their set-up cells from the repo root, then
 again after TensorFlow's runtime is initialised, as a second "Run All" would.
+For the selected chapters this test does that job itself: right after the
+set-up cell of the first run it runs the set-up cell's probe (``PROBE`` in
+tests/test_setup_cells.py: the runtime is still uninitialised and memory growth
+was configured), and its second run is the set-up cell run again.  A kernel of
+its own for the probe would import TensorFlow once more (about 7 s a chapter).
 """
 import copy
 import difflib
@@ -140,11 +145,13 @@ def describe_difference(ref, got):
     return "\n".join(lines)
 
 
-def run_all_twice(path, cwd=ROOT):
+def run_all_twice(path, cwd=ROOT, probe=None):
     """Run every code cell of ``path`` twice in one kernel at ``cwd``.
 
-    Returns (runs, seconds): ``runs[r][i]`` holds the outputs of code cell ``i``
-    in run ``r`` (None where nbval skips the cell).
+    Returns (runs, seconds, probed): ``runs[r][i]`` holds the outputs of code
+    cell ``i`` in run ``r`` (None where nbval skips the cell).  ``probe``: the
+    source of a cell run once, right after the first code cell (the set-up
+    cell) of the first run; ``probed`` is its outputs (None without a probe).
     """
     nb = nbformat.read(path, as_version=4)
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
@@ -153,6 +160,7 @@ def run_all_twice(path, cwd=ROOT):
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                             shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(cwd)}})
+    probe_cell = nbformat.v4.new_code_cell(probe) if probe is not None else None
     runs, seconds, failure = [], [], None
     with client.setup_kernel():
         for run in (1, 2):
@@ -163,6 +171,8 @@ def run_all_twice(path, cwd=ROOT):
                     continue
                 try:
                     client.execute_cell(cell, index)
+                    if probe_cell is not None and run == 1 and k == 0:
+                        client.execute_cell(probe_cell, index)
                 except (CellExecutionError, CellTimeoutError) as exc:
                     failure = f"{path.name}, run {run}: code cell {k + 1} raised\n{str(exc)[-3000:]}"
                     break
@@ -173,7 +183,7 @@ def run_all_twice(path, cwd=ROOT):
             seconds.append(time.perf_counter() - start)
     if failure:
         pytest.fail(failure, pytrace=False)
-    return runs, seconds
+    return runs, seconds, (probe_cell.outputs if probe_cell is not None else None)
 
 
 def pytest_generate_tests(metafunc):
@@ -235,7 +245,8 @@ def test_the_harness_catches_what_only_a_second_run_shows(tmp_path):
                    shutdown_kernel="immediate",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     nbformat.write(nb, path)
-    runs, _ = run_all_twice(path, cwd=tmp_path)
+    runs, _, probed = run_all_twice(path, cwd=tmp_path, probe="print('probed')")
+    assert [o["text"] for o in probed] == ["probed\n"]
     assert runs[0][2] is None and runs[1][2] is None
     assert [o["text"] for o in runs[1][3]] == ["True\n"]
     problems = compare_runs(nbformat.read(path, as_version=4), runs)
@@ -245,10 +256,15 @@ def test_the_harness_catches_what_only_a_second_run_shows(tmp_path):
 
 
 def test_run_all_twice_gives_the_stored_outputs(twice_chapter):
+    # The set-up cell's probe (tests/test_setup_cells.py) runs in this kernel, after
+    # the set-up cell of the first run, instead of in a kernel of its own.
+    from test_setup_cells import PROBE, check_probe
+
     path = ROOT / f"{twice_chapter}.ipynb"
-    runs, seconds = run_all_twice(path)
+    runs, seconds, probed = run_all_twice(path, probe=PROBE)
     print(f"{path.name}: run 1 {seconds[0]:.1f} s, run 2 {seconds[1]:.1f} s")
     problems = compare_runs(nbformat.read(path, as_version=4), runs)
     assert not problems, (
         f"{path.name} run twice in one kernel (working directory: the repo root):\n"
         + "\n".join(problems))
+    check_probe(probed, twice_chapter)

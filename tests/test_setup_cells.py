@@ -10,7 +10,10 @@ uninitialised *after* the whole set-up cell has run, it was uninitialised when
 memory growth was configured, and the setting took effect.  No machine of this
 project has a GPU, so this is what can be proven on a CPU.
 
-**One fresh kernel per chapter of ``_toc.yml``** (nbclient) runs, in order:
+**One fresh kernel per chapter of ``_toc.yml``** (nbclient) runs, in order
+(the chapters that tests/test_run_twice.py runs twice are left out here: that
+test runs the same probe right after their set-up cell, in its own fresh
+kernel, and its second run is the "again" below):
 
 1. the chapter's set-up cell (its first code cell);
 2. the probe (``PROBE``), with two independent checks:
@@ -54,7 +57,8 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_run_twice import checked_view, nbval_options  # noqa: E402
+from conftest import chapter_docnames  # noqa: E402
+from test_run_twice import checked_view, nbval_options, selected  # noqa: E402
 
 PROBE = """\
 import json
@@ -107,7 +111,35 @@ def copies(cells):
     return [nbformat.v4.new_code_cell(c.source, metadata=copy.deepcopy(c.metadata)) for c in cells]
 
 
-def test_setup_leaves_the_runtime_uninitialised_and_runs_again(chapter_page):
+def pytest_generate_tests(metafunc):
+    if "setup_chapter" in metafunc.fixturenames:
+        # the others are probed by tests/test_run_twice.py (see the docstring)
+        names = [n for n in chapter_docnames() if not selected(n)]
+        metafunc.parametrize("setup_chapter", names, ids=names)
+
+
+def check_probe(outputs, docname):
+    """The probe's verdict on a chapter's set-up cell (its outputs, see PROBE)."""
+    result = probe_result(nbformat.v4.new_code_cell(outputs=outputs))
+    assert result["handle_is_none"], f"{docname}: the set-up cell initialised the runtime"
+    assert result["can_configure"], (
+        f"{docname}: a runtime setting could not be changed after the set-up cell")
+    assert result["growth_report"] is not None, (
+        f"{docname}: the set-up cell did not call quiet_tensorflow()")
+    assert len(result["growth_report"]) == result["n_gpus"]
+
+
+def test_every_chapter_set_up_cell_is_probed():
+    """Each chapter is probed here or, if it is run twice, by tests/test_run_twice.py."""
+    from test_run_twice import toc_parts
+
+    run_twice = {n for _, chapters in toc_parts() for n in chapters if selected(n)}
+    here = {n for n in chapter_docnames() if not selected(n)}
+    assert here | run_twice == set(chapter_docnames())
+
+
+def test_setup_leaves_the_runtime_uninitialised_and_runs_again(setup_chapter):
+    chapter_page = setup_chapter
     chapter = ROOT / f"{chapter_page}.ipynb"
     setup, banner = code_cells(chapter_page)[:2]
     first_op = nbformat.v4.new_code_cell(
@@ -121,13 +153,7 @@ def test_setup_leaves_the_runtime_uninitialised_and_runs_again(chapter_page):
         errors = [o for o in cell.outputs if o.output_type == "error"]
         assert not errors, f"{chapter.name}, {label} cell: {errors[0].ename}: {errors[0].evalue}"
 
-    result = probe_result(ran[1])
-    assert result["handle_is_none"], f"{chapter_page}: the set-up cell initialised the runtime"
-    assert result["can_configure"], (
-        f"{chapter_page}: a runtime setting could not be changed after the set-up cell")
-    assert result["growth_report"] is not None, (
-        f"{chapter_page}: the set-up cell did not call quiet_tensorflow()")
-    assert len(result["growth_report"]) == result["n_gpus"]
+    check_probe(ran[1].outputs, chapter_page)
 
     assert checked_view(ran[0].outputs) == checked_view(setup.outputs), (
         f"{chapter.name}: the set-up cell prints something else than the stored output")
