@@ -186,7 +186,8 @@ class OfflinePage:
         self.page.set_default_timeout(TIMEOUT_MS)
         self.page.on("pageerror", self._record(self.errors, str))
         self.page.on("console", self._record(self.console, lambda msg: msg.text, lambda msg: msg.type == "error"))
-        self.page.on("response", self._response)
+        self.page.on("response", self._record(self.failed, lambda res: f"{res.url} (HTTP {res.status})",
+                                              lambda res: res.status >= 400))
         self.page.on("requestfailed", self._record(self.failed, lambda req: f"{req.url} ({req.failure})"))
 
     def _record(self, into, describe, keep=lambda event: True):
@@ -214,10 +215,6 @@ class OfflinePage:
         else:
             self.blocked.append(url)
             route.abort()
-
-    def _response(self, response):
-        if response.status >= 400 and not self.leaving:
-            self.failed.append(f"{response.url} (HTTP {response.status})")
 
     def close(self):
         self.context.close()

@@ -89,8 +89,8 @@ def code_cells(docname):
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def probe_result(cell):
-    texts = [out.text for out in cell.outputs
+def probe_result(outputs):
+    texts = [out.text for out in outputs
              if out.output_type == "stream" and out.name == "stdout"]
     return json.loads("".join(texts).strip().splitlines()[-1])
 
@@ -111,16 +111,20 @@ def copies(cells):
     return [nbformat.v4.new_code_cell(c.source, metadata=copy.deepcopy(c.metadata)) for c in cells]
 
 
+def chapters_probed_here():
+    """The chapters tests/test_run_twice.py does not run twice (see the docstring)."""
+    return [n for n in chapter_docnames() if not selected(n)]
+
+
 def pytest_generate_tests(metafunc):
     if "setup_chapter" in metafunc.fixturenames:
-        # the others are probed by tests/test_run_twice.py (see the docstring)
-        names = [n for n in chapter_docnames() if not selected(n)]
+        names = chapters_probed_here()
         metafunc.parametrize("setup_chapter", names, ids=names)
 
 
 def check_probe(outputs, docname):
     """The probe's verdict on a chapter's set-up cell (its outputs, see PROBE)."""
-    result = probe_result(nbformat.v4.new_code_cell(outputs=outputs))
+    result = probe_result(outputs)
     assert result["handle_is_none"], f"{docname}: the set-up cell initialised the runtime"
     assert result["can_configure"], (
         f"{docname}: a runtime setting could not be changed after the set-up cell")
@@ -134,8 +138,7 @@ def test_every_chapter_set_up_cell_is_probed():
     from test_run_twice import toc_parts
 
     run_twice = {n for _, chapters in toc_parts() for n in chapters if selected(n)}
-    here = {n for n in chapter_docnames() if not selected(n)}
-    assert here | run_twice == set(chapter_docnames())
+    assert set(chapters_probed_here()) | run_twice == set(chapter_docnames())
 
 
 def test_setup_leaves_the_runtime_uninitialised_and_runs_again(setup_chapter):
@@ -170,7 +173,7 @@ def test_probe_detects_an_initialised_runtime():
              "tf = quiet_tensorflow()\n"
              "tf.constant(1.0)\n")
     ran = run_cells([nbformat.v4.new_code_cell(setup), nbformat.v4.new_code_cell(PROBE)])
-    result = probe_result(ran[1])
+    result = probe_result(ran[1].outputs)
     assert result["handle_is_none"] is False
     assert result["can_configure"] is False
 
